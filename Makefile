@@ -1,0 +1,48 @@
+# qconnect_c — build, test, demo, bench.
+# `make test` and `make demo` do all set-up on a fresh Debian 12 machine.
+
+PYTHON ?= $(shell command -v /root/.pyenv/versions/3.11.7/bin/python3 2>/dev/null || command -v python3)
+CC ?= cc
+BUILD := build
+CORE_SRC := $(sort $(wildcard csrc/*.c))
+CORE_OBJ := $(patsubst csrc/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
+CORE_LIB := $(BUILD)/libqconnect_c_core.a
+CTEST_SRC := $(sort $(wildcard tests/c/*.c))
+CTEST_BIN := $(BUILD)/run_tests
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+QC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
+LIBS := -lcurl -lcjson -lcrypto -lpthread -lm
+DEB_PKGS := libcurl4-openssl-dev libcjson-dev libssl-dev pkg-config
+
+.PHONY: all deps core ctest pytest test model ext clean demo bench sanitize
+
+all: core ext
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+core: $(CORE_LIB)
+
+$(BUILD)/core/%.o: csrc/%.c $(wildcard csrc/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(QC_CFLAGS) -Icsrc -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CTEST_BIN): $(CTEST_SRC) $(wildcard tests/c/*.h) $(CORE_LIB)
+	$(CC) $(QC_CFLAGS) -Icsrc -Itests/c $(CTEST_SRC) $(CORE_LIB) $(LIBS) -o $@
+
+ctest: $(CTEST_BIN)
+	$(CTEST_BIN)
+
+model:
+	$(PYTHON) tools/gen_model.py
+	$(PYTHON) tools/gen_endpoints.py
+
+clean:
+	rm -rf $(BUILD) qconnect_c/*.so *.egg-info

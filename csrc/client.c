@@ -1,0 +1,519 @@
+/*
+ * client.c — the client and the whole flow of one call:
+ *
+ *   idempotency token -> endpoint -> validate -> serialize -> sign -> send
+ *   -> parse
+ *
+ * in the order botocore's BaseClient._make_api_call runs them. Each stage
+ * lives in its own file; this one only drives them.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "endpoint.h"
+#include "http.h"
+#include "model.h"
+#include "pipeline.h"
+#include "sigv4.h"
+
+struct qc_client {
+    const qc_model *model;
+    qc_endpoint_setup ep;    /* region, meta URL, signing scope */
+    char *endpoint_url;      /* resolved URL, "" when resolution failed */
+    char *endpoint_error;    /* rule-set error text, or NULL */
+    char *scheme;            /* "https" */
+    char *host;              /* host[:port] for the Host header */
+    char *base_path;         /* endpoint path without trailing '/', or "" */
+    char *user_agent;        /* may be NULL */
+    long connect_timeout_ms;
+    long read_timeout_ms;
+    int max_attempts;
+    qc_transport *transport;
+    qc_signer *signer;
+    qc_random_fn random;
+    void *random_ctx;
+    pthread_mutex_t cred_lock;
+    qc_buf access_key;       /* guarded by cred_lock */
+    qc_buf secret_key;
+    qc_buf session_token;
+    int has_credentials;
+};
+
+void qc_client_options_init(qc_client_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->verify_ssl = 1;
+    o->use_ssl = 1;
+}
+
+void qc_call_options_init(qc_call_options *co)
+{
+    memset(co, 0, sizeof(*co));
+    co->validate = 1;
+}
+
+void qc_call_result_init(qc_call_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    qc_error_init(&r->err);
+}
+
+void qc_call_result_clean_up(qc_call_result *r)
+{
+    qc_arena_destroy(r->arena);
+    qc_error_clean_up(&r->err);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Returns a malloc'd copy of s (NULL stays NULL); *fail set on OOM. */
+static char *s_strdup(const char *s, int *fail)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (!p) {
+        *fail = 1;
+        return NULL;
+    }
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+/* Splits an endpoint URL into scheme, host[:port] (default ports dropped,
+ * as http.client and botocore's signer do) and base path. */
+static int s_split_url(qc_client *c, const char *url, qc_error *err)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep || sep == url)
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "Invalid endpoint: %s", url);
+    size_t slen = (size_t)(sep - url);
+    const char *h = sep + 3;
+    size_t hlen = strcspn(h, "/?#");
+    if (hlen == 0)
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "Invalid endpoint: %s", url);
+    const char *path = h + hlen;
+    size_t plen = strcspn(path, "?#");
+    while (plen > 0 && path[plen - 1] == '/')
+        plen--;
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return qc_error_set(err, QC_ERR_INVALID_ARG,
+                                "Invalid endpoint: %s", url);
+    c->scheme = malloc(slen + 1);
+    c->host = malloc(hlen + 1);
+    c->base_path = malloc(plen + 1);
+    if (!c->scheme || !c->host || !c->base_path)
+        return qc_error_set(err, QC_ERR_NOMEM, NULL);
+    for (size_t i = 0; i < slen; i++)
+        c->scheme[i] = (char)(url[i] >= 'A' && url[i] <= 'Z' ? url[i] + 32
+                                                             : url[i]);
+    c->scheme[slen] = '\0';
+    memcpy(c->host, h, hlen);
+    c->host[hlen] = '\0';
+    /* Drop a default port. */
+    char *colon = strrchr(c->host, ':');
+    if (colon && !strchr(colon, ']')) {
+        if ((strcmp(c->scheme, "https") == 0 && strcmp(colon, ":443") == 0) ||
+            (strcmp(c->scheme, "http") == 0 && strcmp(colon, ":80") == 0))
+            *colon = '\0';
+    }
+    memcpy(c->base_path, path, plen);
+    c->base_path[plen] = '\0';
+    return QC_OK;
+}
+
+int qc_client_new(const qc_client_options *opts, qc_client **out,
+                  qc_error *err)
+{
+    *out = NULL;
+    if (!opts)
+        return qc_error_set(err, QC_ERR_INVALID_ARG, "options are required");
+    qc_client *c = calloc(1, sizeof(*c));
+    if (!c)
+        return qc_error_set(err, QC_ERR_NOMEM, NULL);
+    int rc = QC_OK, fail = 0;
+    c->model = &qc_model_qconnect;
+    pthread_mutex_init(&c->cred_lock, NULL);
+    qc_buf_init(&c->access_key, 4096);
+    qc_buf_init(&c->secret_key, 4096);
+    qc_buf_init(&c->session_token, 1 << 20);
+    c->user_agent = s_strdup(opts->user_agent, &fail);
+    if (fail) {
+        rc = qc_error_set(err, QC_ERR_NOMEM, NULL);
+        goto error;
+    }
+    c->connect_timeout_ms =
+        opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 60000;
+    c->read_timeout_ms = opts->read_timeout_ms > 0 ? opts->read_timeout_ms
+                                                   : 60000;
+    c->max_attempts = opts->max_attempts > 0 ? opts->max_attempts : 1;
+    c->random = opts->random;
+    c->random_ctx = opts->random_ctx;
+
+    /* Region and endpoint, in the order of botocore's client creation. */
+    qc_endpoint_config ecfg = {opts->region, opts->endpoint_url,
+                               opts->use_fips_endpoint ? 1 : 0,
+                               opts->use_dualstack_endpoint ? 1 : 0,
+                               opts->use_ssl ? 1 : 0};
+    int failure = QC_EP_FAIL_NONE;
+    rc = qc_endpoint_setup_init(&c->ep, &ecfg, &failure, err);
+    if (rc) {
+        static const int codes[] = {
+            [QC_EP_FAIL_NONE] = QC_ERR_ENDPOINT,
+            [QC_EP_FAIL_INVALID_REGION] = QC_ERR_INVALID_REGION,
+            [QC_EP_FAIL_NO_REGION] = QC_ERR_NO_REGION,
+            [QC_EP_FAIL_VARIANT] = QC_ERR_ENDPOINT_VARIANT,
+            [QC_EP_FAIL_INVALID_ENDPOINT] = QC_ERR_INVALID_ENDPOINT};
+        if (rc != QC_ERR_NOMEM && failure >= 0 &&
+            failure <= QC_EP_FAIL_INVALID_ENDPOINT) {
+            rc = codes[failure];
+            if (err)
+                err->code = rc;
+        }
+        goto error;
+    }
+    /* The URL calls go to: resolved now; a rule-set error is reported by
+     * each call, as botocore does. */
+    qc_buf url;
+    qc_buf_init(&url, 1 << 16);
+    qc_error eperr;
+    qc_error_init(&eperr);
+    rc = qc_endpoint_setup_resolve(&c->ep, &url, &eperr);
+    if (rc == QC_ERR_ENDPOINT) {
+        c->endpoint_error = s_strdup(qc_error_text(&eperr), &fail);
+        c->endpoint_url = s_strdup("", &fail);
+        rc = fail ? QC_ERR_NOMEM : QC_OK;
+    } else if (rc == QC_OK) {
+        rc = qc_buf_detach(&url, &c->endpoint_url, NULL);
+        if (!rc)
+            rc = s_split_url(c, c->endpoint_url, err);
+    } else {
+        qc_error_set(err, rc, "%s", qc_error_text(&eperr));
+    }
+    qc_buf_clean_up(&url);
+    qc_error_clean_up(&eperr);
+    if (rc) {
+        if (rc == QC_ERR_NOMEM)
+            qc_error_set(err, rc, NULL);
+        goto error;
+    }
+
+    c->signer = qc_signer_new();
+    if (!c->signer) {
+        rc = qc_error_set(err, QC_ERR_NOMEM, NULL);
+        goto error;
+    }
+    if (opts->transport) {
+        c->transport = opts->transport;
+    } else {
+        qc_curl_transport_options to;
+        memset(&to, 0, sizeof(to));
+        to.max_connections = opts->max_pool_connections;
+        to.verify_ssl = opts->verify_ssl;
+        to.ca_bundle = opts->ca_bundle;
+        to.tcp_keepalive = opts->tcp_keepalive;
+        to.user_agent = NULL; /* the client sets the header itself */
+        to.proxy_http = opts->proxy_http;
+        to.proxy_https = opts->proxy_https;
+        to.no_proxy = opts->no_proxy;
+        rc = qc_curl_transport_new(&to, &c->transport, err);
+        if (rc)
+            goto error;
+    }
+    *out = c;
+    return QC_OK;
+error:
+    c->transport = NULL; /* not ours on failure */
+    qc_client_destroy(c);
+    return rc;
+}
+
+void qc_client_destroy(qc_client *c)
+{
+    if (!c)
+        return;
+    if (c->transport)
+        qc_transport_destroy(c->transport);
+    qc_signer_destroy(c->signer);
+    qc_endpoint_setup_clean_up(&c->ep);
+    free(c->endpoint_url);
+    free(c->endpoint_error);
+    free(c->scheme);
+    free(c->host);
+    free(c->base_path);
+    free(c->user_agent);
+    qc_buf_clean_up_secure(&c->access_key);
+    qc_buf_clean_up_secure(&c->secret_key);
+    qc_buf_clean_up_secure(&c->session_token);
+    pthread_mutex_destroy(&c->cred_lock);
+    free(c);
+}
+
+const char *qc_client_endpoint_url(const qc_client *c)
+{
+    return c->endpoint_url ? c->endpoint_url : "";
+}
+
+const char *qc_client_meta_endpoint_url(const qc_client *c)
+{
+    return c->ep.meta_url ? c->ep.meta_url : qc_client_endpoint_url(c);
+}
+
+const char *qc_client_region(const qc_client *c)
+{
+    return c->ep.region;
+}
+
+int qc_client_fips_from_region(const qc_client *c)
+{
+    return c->ep.fips_from_region;
+}
+
+int qc_client_set_credentials(qc_client *c, const char *access_key,
+                              size_t access_key_len, const char *secret_key,
+                              size_t secret_key_len, const char *token,
+                              size_t token_len)
+{
+    if (!c || !access_key || !secret_key)
+        return QC_ERR_INVALID_ARG;
+    qc_buf ak, sk, tk;
+    qc_buf_init(&ak, 4096);
+    qc_buf_init(&sk, 4096);
+    qc_buf_init(&tk, 1 << 20);
+    int rc;
+    if ((rc = qc_buf_append(&ak, access_key, access_key_len)) ||
+        (rc = qc_buf_append(&sk, secret_key, secret_key_len)) ||
+        (token && (rc = qc_buf_append(&tk, token, token_len)))) {
+        qc_buf_clean_up_secure(&ak);
+        qc_buf_clean_up_secure(&sk);
+        qc_buf_clean_up_secure(&tk);
+        return rc;
+    }
+    pthread_mutex_lock(&c->cred_lock);
+    qc_buf old_ak = c->access_key, old_sk = c->secret_key,
+           old_tk = c->session_token;
+    c->access_key = ak;
+    c->secret_key = sk;
+    c->session_token = tk;
+    c->has_credentials = 1;
+    pthread_mutex_unlock(&c->cred_lock);
+    qc_buf_clean_up_secure(&old_ak);
+    qc_buf_clean_up_secure(&old_sk);
+    qc_buf_clean_up_secure(&old_tk);
+    return QC_OK;
+}
+
+/* Copies the credentials under the lock into caller buffers. Returns QC_OK
+ * or QC_ERR_NO_CREDENTIALS / QC_ERR_NOMEM. */
+static int s_copy_credentials(qc_client *c, qc_buf *ak, qc_buf *sk,
+                              qc_buf *tk)
+{
+    int rc = QC_OK;
+    pthread_mutex_lock(&c->cred_lock);
+    if (!c->has_credentials)
+        rc = QC_ERR_NO_CREDENTIALS;
+    else if (!(rc = qc_buf_append(ak, c->access_key.data, c->access_key.len)) &&
+             !(rc = qc_buf_append(sk, c->secret_key.data, c->secret_key.len)))
+        rc = qc_buf_append(tk, c->session_token.data ? c->session_token.data : "",
+                           c->session_token.len);
+    pthread_mutex_unlock(&c->cred_lock);
+    return rc;
+}
+
+/* Writes a random UUID4 (36 chars + NUL) into out. */
+static int s_uuid4(qc_client *c, char out[37])
+{
+    unsigned char r[16];
+    int bad = c->random ? c->random(c->random_ctx, r, sizeof r)
+                        : qc_random_bytes(r, sizeof r);
+    if (bad)
+        return QC_ERR_INTERNAL;
+    r[6] = (unsigned char)((r[6] & 0x0F) | 0x40);
+    r[8] = (unsigned char)((r[8] & 0x3F) | 0x80);
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[r[i] >> 4];
+        out[o++] = hex[r[i] & 15];
+    }
+    out[o] = '\0';
+    return QC_OK;
+}
+
+/* Builds the request for one attempt: target, serialized params and the
+ * User-Agent. */
+static int s_build_request(qc_client *c, const qc_operation *op,
+                           const qc_value *params, const qc_cursor *token,
+                           qc_http_request *req, qc_error *err)
+{
+    int rc;
+    if ((rc = qc_buf_append_str(&req->scheme, c->scheme)) ||
+        (rc = qc_buf_append_str(&req->host, c->host)) ||
+        (rc = qc_buf_append_str(&req->path, c->base_path)))
+        return qc_error_set(err, rc, NULL);
+    rc = qc_serialize(c->model, op, params, token, req, err);
+    if (rc) {
+        if (!err || !err->message)
+            qc_error_set(err, rc, "%s", qc_strerror(rc));
+        return rc;
+    }
+    if (c->user_agent &&
+        (rc = qc_headers_add(&req->headers, "User-Agent", 10, c->user_agent,
+                             strlen(c->user_agent))))
+        return qc_error_set(err, rc, "invalid user agent");
+    return QC_OK;
+}
+
+/* Adds the headers botocore adds after signing (unsigned): the call's
+ * invocation id and the attempt number. */
+static int s_add_retry_headers(qc_http_request *req, const char *invocation_id,
+                               int attempt, qc_error *err)
+{
+    char sdk_request[32];
+    int n = snprintf(sdk_request, sizeof sdk_request, "attempt=%d", attempt);
+    int rc;
+    if ((rc = qc_headers_add(&req->headers, "amz-sdk-invocation-id", 21,
+                             invocation_id, 36)) ||
+        (rc = qc_headers_add(&req->headers, "amz-sdk-request", 15, sdk_request,
+                             (size_t)n)))
+        return qc_error_set(err, rc, NULL);
+    return QC_OK;
+}
+
+/* Signs req with the client's credentials at time now. */
+static int s_sign(qc_client *c, qc_http_request *req, int64_t now,
+                  qc_error *err)
+{
+    qc_buf ak, sk, tk;
+    qc_buf_init(&ak, 0);
+    qc_buf_init(&sk, 0);
+    qc_buf_init(&tk, 0);
+    int rc = s_copy_credentials(c, &ak, &sk, &tk);
+    if (rc == QC_ERR_NO_CREDENTIALS) {
+        qc_error_set(err, rc, "Unable to locate credentials");
+    } else if (rc) {
+        qc_error_set(err, rc, NULL);
+    } else {
+        qc_credentials cred;
+        cred.access_key = qc_cursor_from(ak.data, ak.len);
+        cred.secret_key = qc_cursor_from(sk.data, sk.len);
+        cred.session_token = qc_cursor_from(tk.data, tk.len);
+        qc_sigv4_params p;
+        memset(&p, 0, sizeof(p));
+        p.region = c->ep.signing_region ? c->ep.signing_region : c->ep.region;
+        p.service = c->ep.signing_name ? c->ep.signing_name
+                                       : c->model->signing_name;
+        p.now_sec = now;
+        p.normalize_path = 1;
+        p.sign_body = 0;
+        rc = qc_sigv4_sign_request(c->signer, req, &cred, &p, err);
+    }
+    qc_buf_clean_up_secure(&ak);
+    qc_buf_clean_up_secure(&sk);
+    qc_buf_clean_up_secure(&tk);
+    return rc;
+}
+
+int qc_client_call(qc_client *c, const qc_operation *op,
+                   const qc_value *params, const qc_call_options *co,
+                   qc_call_result *result)
+{
+    qc_call_options dflt;
+    if (!co) {
+        qc_call_options_init(&dflt);
+        co = &dflt;
+    }
+    qc_call_result_init(result);
+    result->arena = qc_arena_new();
+    if (!result->arena)
+        return qc_error_set(&result->err, QC_ERR_NOMEM, NULL);
+    if (!c || !op || !params)
+        return qc_error_set(&result->err, QC_ERR_INVALID_ARG,
+                            "client, operation and params are required");
+
+    /* 1. The idempotency token, generated once per call (before-parameter-
+     * build), so every attempt carries the same one. */
+    char token_text[37];
+    qc_cursor token = {NULL, 0};
+    const qc_cursor *tokp = NULL;
+    if (op->token_member != 0xFFFF && op->input != QC_NO_SHAPE) {
+        const qc_member *tm =
+            qc_shape_member(c->model, &c->model->shapes[op->input],
+                            op->token_member);
+        if (!qc_value_map_get(params, tm->name, tm->name_len)) {
+            if (s_uuid4(c, token_text))
+                return qc_error_set(&result->err, QC_ERR_INTERNAL,
+                                    "no random bytes for the idempotency "
+                                    "token");
+            token = qc_cursor_from(token_text, 36);
+            tokp = &token;
+        }
+    }
+
+    /* 2. The endpoint. */
+    if (c->endpoint_error)
+        return qc_error_set(&result->err, QC_ERR_ENDPOINT, "%s",
+                            c->endpoint_error);
+
+    /* 3. Validation. */
+    int rc;
+    if (co->validate && op->input != QC_NO_SHAPE) {
+        rc = qc_validate(c->model, &c->model->shapes[op->input], params, co,
+                         result->arena, &result->err);
+        if (rc)
+            return rc;
+    }
+
+    qc_send_options so;
+    so.connect_timeout_ms = c->connect_timeout_ms;
+    so.read_timeout_ms = c->read_timeout_ms;
+    so.should_abort = co->should_abort;
+    so.abort_ctx = co->abort_ctx;
+
+    /* 4-7. Serialize, sign, send, parse (each attempt is signed anew). */
+    qc_http_request req;
+    qc_http_response resp;
+    qc_http_request_init(&req);
+    qc_http_response_init(&resp);
+    char invocation_id[37];
+    rc = s_uuid4(c, invocation_id)
+             ? qc_error_set(&result->err, QC_ERR_INTERNAL, "no random bytes")
+             : s_build_request(c, op, params, tokp, &req, &result->err);
+    if (!rc) {
+        qc_buf u;
+        qc_buf_init(&u, 0);
+        if (qc_http_request_url(&req, &u) == QC_OK)
+            result->url = qc_arena_strndup(result->arena, u.data, u.len);
+        qc_buf_clean_up(&u);
+    }
+    if (!rc)
+        rc = s_sign(c, &req, co->now_sec ? co->now_sec : (int64_t)time(NULL),
+                    &result->err);
+    if (!rc)
+        rc = s_add_retry_headers(&req, invocation_id, 1, &result->err);
+    if (!rc)
+        rc = qc_transport_send(c->transport, &req, &so, &resp, &result->err);
+    result->attempts = 1;
+    if (!rc) {
+        result->status = resp.status;
+        rc = qc_parse_response(c->model, op, &resp, result->attempts - 1,
+                               result->arena, &result->response,
+                               &result->error_code, &result->err);
+        if (rc == QC_ERR_SERVICE && !result->err.message)
+            qc_error_set(&result->err, rc, "%s",
+                         result->error_code ? result->error_code : "");
+    }
+    qc_http_request_clean_up(&req);
+    qc_http_response_clean_up(&resp);
+    if (rc && !result->err.code)
+        result->err.code = rc;
+    return rc;
+}

@@ -1,0 +1,164 @@
+/*
+ * http.c — header lists and the plain request/response records.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+void qc_headers_init(qc_headers *h)
+{
+    h->items = NULL;
+    h->len = h->cap = 0;
+}
+
+void qc_headers_clean_up(qc_headers *h)
+{
+    for (size_t i = 0; i < h->len; i++) {
+        free(h->items[i].name);
+        free(h->items[i].value);
+    }
+    free(h->items);
+    qc_headers_init(h);
+}
+
+/* Returns 1 when (s, n) holds CR, LF or NUL. */
+static int s_has_line_break(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
+            return 1;
+    return 0;
+}
+
+/* Returns a malloc'd NUL-terminated copy of (s, n), or NULL. */
+static char *s_dup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+int qc_headers_add(qc_headers *h, const char *name, size_t name_len,
+                   const char *value, size_t value_len)
+{
+    if (name_len == 0 || s_has_line_break(name, name_len) ||
+        s_has_line_break(value, value_len) || memchr(name, ':', name_len))
+        return QC_ERR_INVALID_ARG;
+    if (h->len == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 8;
+        qc_header *items = realloc(h->items, cap * sizeof(*items));
+        if (!items)
+            return QC_ERR_NOMEM;
+        h->items = items;
+        h->cap = cap;
+    }
+    char *n = s_dup(name, name_len);
+    char *v = s_dup(value, value_len);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return QC_ERR_NOMEM;
+    }
+    qc_header *it = &h->items[h->len++];
+    it->name = n;
+    it->name_len = name_len;
+    it->value = v;
+    it->value_len = value_len;
+    return QC_OK;
+}
+
+/* Returns the index of the first header named name, or -1. */
+static long s_find(const qc_headers *h, const char *name, size_t name_len)
+{
+    for (size_t i = 0; i < h->len; i++)
+        if (h->items[i].name_len == name_len &&
+            strncasecmp(h->items[i].name, name, name_len) == 0)
+            return (long)i;
+    return -1;
+}
+
+int qc_headers_set(qc_headers *h, const char *name, size_t name_len,
+                   const char *value, size_t value_len)
+{
+    long i = s_find(h, name, name_len);
+    if (i < 0)
+        return qc_headers_add(h, name, name_len, value, value_len);
+    if (s_has_line_break(value, value_len))
+        return QC_ERR_INVALID_ARG;
+    char *v = s_dup(value, value_len);
+    if (!v)
+        return QC_ERR_NOMEM;
+    free(h->items[i].value);
+    h->items[i].value = v;
+    h->items[i].value_len = value_len;
+    return QC_OK;
+}
+
+const qc_header *qc_headers_get(const qc_headers *h, const char *name,
+                                size_t name_len)
+{
+    long i = s_find(h, name, name_len);
+    return i < 0 ? NULL : &h->items[i];
+}
+
+void qc_http_request_init(qc_http_request *r)
+{
+    r->method = "GET";
+    qc_buf_init(&r->scheme, 64);
+    qc_buf_init(&r->host, 4096);
+    qc_buf_init(&r->path, 0);
+    qc_buf_init(&r->query, 0);
+    qc_headers_init(&r->headers);
+    qc_buf_init(&r->body, 0);
+}
+
+void qc_http_request_clean_up(qc_http_request *r)
+{
+    qc_buf_clean_up(&r->scheme);
+    qc_buf_clean_up(&r->host);
+    qc_buf_clean_up(&r->path);
+    qc_buf_clean_up(&r->query);
+    qc_headers_clean_up(&r->headers);
+    qc_buf_clean_up(&r->body);
+}
+
+int qc_http_request_url(const qc_http_request *r, qc_buf *out)
+{
+    int rc;
+    if ((rc = qc_buf_append(out, r->scheme.data, r->scheme.len)) ||
+        (rc = qc_buf_append(out, "://", 3)) ||
+        (rc = qc_buf_append(out, r->host.data, r->host.len)))
+        return rc;
+    if (r->path.len == 0)
+        rc = qc_buf_append_byte(out, '/');
+    else
+        rc = qc_buf_append(out, r->path.data, r->path.len);
+    if (rc)
+        return rc;
+    if (r->query.len) {
+        if ((rc = qc_buf_append_byte(out, '?')) ||
+            (rc = qc_buf_append(out, r->query.data, r->query.len)))
+            return rc;
+    }
+    return QC_OK;
+}
+
+void qc_http_response_init(qc_http_response *r)
+{
+    r->status = 0;
+    qc_headers_init(&r->headers);
+    qc_buf_init(&r->body, 0);
+}
+
+void qc_http_response_clean_up(qc_http_response *r)
+{
+    qc_headers_clean_up(&r->headers);
+    qc_buf_clean_up(&r->body);
+    r->status = 0;
+}

@@ -1,0 +1,2526 @@
+/*
+ * parse.c — turns a received reply into the dict botocore builds for it
+ * (RestJSONParser.parse plus the endpoint's modelled-error pass), as a
+ * qc_value tree.
+ *
+ * The body is read by a JSON reader that follows Python's json.loads
+ * rather than a general JSON library, because each difference changes
+ * botocore's result: 1 and 1.0 are different values, integers keep every
+ * digit, NaN/Infinity are accepted, strings may hold "\u0000" and lone
+ * surrogates, raw control characters and leading zeros are refused, and a
+ * duplicated key keeps its first position with its last value.
+ *
+ * Where botocore raises while parsing (a body that is not UTF-8, nesting
+ * deeper than Python's recursion limit allows, a JSON type its handlers
+ * cannot take), the call fails with QC_ERR_RESPONSE_PARSE.
+ */
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+
+/* Deepest nesting json.loads reaches inside botocore before Python's
+ * recursion limit (1000) stops it, for a call made from a script's top
+ * level. */
+#define S_MAX_DEPTH 980
+/* Python's int-from-text limit (sys.get_int_max_str_digits()). */
+#define S_MAX_INT_DIGITS 4300
+/* The datetime range: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59. */
+#define S_MIN_SEC (-62135596800LL)
+#define S_MAX_SEC 253402300799LL
+
+/* Private outcomes beside the qc_errcode values. */
+#define S_JSON_SYNTAX 1000 /* json.loads raises ValueError */
+#define S_JSON_DEPTH 1001  /* json.loads raises RecursionError */
+#define S_PY_VALUE 1002    /* int()/float() of a text raises ValueError */
+
+enum {
+    S_J_NULL,
+    S_J_FALSE,
+    S_J_TRUE,
+    S_J_INT,
+    S_J_FLOAT,
+    S_J_STR,
+    S_J_ARR,
+    S_J_OBJ
+};
+
+#define S_JF_SURROGATE 0x1u /* STR holding a lone surrogate (WTF-8) */
+
+typedef struct s_jnode s_jnode;
+typedef struct s_jmember s_jmember;
+
+/* One JSON value as Python's json.loads would build it. */
+struct s_jnode {
+    uint8_t type;
+    uint8_t flags;
+    size_t len; /* STR: bytes; INT: text bytes; ARR: items; OBJ: members */
+    union {
+        const char *str;    /* STR (WTF-8) and INT ("-"? digits) */
+        double f;           /* FLOAT */
+        s_jnode *items;     /* ARR */
+        s_jmember *members; /* OBJ, keys unique */
+    } u;
+};
+
+struct s_jmember {
+    s_jnode key; /* a STR node */
+    s_jnode value;
+};
+
+/* One reply header as botocore's HTTPHeaders holds it. */
+typedef struct s_hdr {
+    const char *name; /* first spelling seen, latin-1 decoded to UTF-8 */
+    size_t name_len;
+    const char *lname; /* lower-cased (in the result arena) */
+    size_t lname_len;
+    char *value; /* values joined with ", " (in the result arena) */
+    size_t value_len;
+} s_hdr;
+
+typedef struct s_ctx {
+    const qc_model *m;
+    const qc_http_response *resp;
+    qc_arena *a;   /* the result */
+    qc_arena *tmp; /* scratch freed on return */
+    qc_error *err;
+    s_hdr *hdrs;
+    size_t n_hdrs;
+    int body_done;
+    s_jnode body;
+} s_ctx;
+
+/* ------------------------------------------------------------ helpers */
+
+/* Returns Python's type name for what json.loads gives for n. */
+static const char *s_pytype(const s_jnode *n)
+{
+    switch (n->type) {
+    case S_J_NULL:
+        return "NoneType";
+    case S_J_FALSE:
+    case S_J_TRUE:
+        return "bool";
+    case S_J_INT:
+        return "int";
+    case S_J_FLOAT:
+        return "float";
+    case S_J_STR:
+        return "str";
+    case S_J_ARR:
+        return "list";
+    default:
+        return "dict";
+    }
+}
+
+/* Returns QC_ERR_RESPONSE_PARSE after writing a message naming the shape. */
+static int s_bad_type(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                      const char *what)
+{
+    return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                        "Unable to parse the response: shape %s (%s) cannot "
+                        "take a JSON %s value",
+                        sh->name ? sh->name : "?", what, s_pytype(n));
+}
+
+/* Returns whether (s, len) equals the C string lit. */
+static int s_eq(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len == n && memcmp(s, lit, n) == 0;
+}
+
+/* Points v at the static or arena text (s, len); no copy. */
+static void s_set_text(qc_value *v, const char *s, size_t len, int surrogate)
+{
+    qc_value_set_string(v, s, len);
+    if (surrogate)
+        v->flags |= QC_VALF_SURROGATE;
+}
+
+/* Sets v to an arena copy of (s, len). Returns QC_OK or QC_ERR_NOMEM. */
+static int s_set_copy(qc_arena *a, qc_value *v, const char *s, size_t len,
+                      int surrogate)
+{
+    char *p = qc_arena_strndup(a, s, len);
+    if (!p)
+        return QC_ERR_NOMEM;
+    s_set_text(v, p, len, surrogate);
+    return QC_OK;
+}
+
+/* Stores (key, v) in map, replacing the value of an equal string key as a
+ * Python dict assignment does, else appending (map has room for cap). */
+static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
+                 const qc_value *v)
+{
+    for (size_t i = 0; i < map->u.map.len; i++) {
+        const qc_value *k = &map->u.map.items[i].key;
+        if (k->u.s.len == klen && memcmp(k->u.s.ptr, key, klen) == 0) {
+            map->u.map.items[i].value = *v;
+            return QC_OK;
+        }
+    }
+    if (map->u.map.len >= cap)
+        return QC_ERR_INTERNAL;
+    qc_pair *p = &map->u.map.items[map->u.map.len++];
+    s_set_text(&p->key, key, klen, 0);
+    p->value = *v;
+    return QC_OK;
+}
+
+/* Returns a map value with room for cap pairs and none used. */
+static int s_new_map(qc_arena *a, qc_value *v, size_t cap)
+{
+    int rc = qc_value_set_map(v, a, cap);
+    if (rc == QC_OK)
+        v->u.map.len = 0;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Checks (s, len) as Python's strict UTF-8 decoder does. Returns QC_OK or
+ * QC_ERR_RESPONSE_PARSE with the decoder's complaint. */
+static int s_check_utf8(const char *s, size_t len, qc_error *err)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned b = p[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 2;
+            if (b == 0xE0)
+                lo = 0xA0;
+            else if (b == 0xED)
+                hi = 0x9F;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 3;
+            if (b == 0xF0)
+                lo = 0x90;
+            else if (b == 0xF4)
+                hi = 0x8F;
+        } else {
+            return qc_error_set(err, QC_ERR_RESPONSE_PARSE,
+                                "'utf-8' codec can't decode byte 0x%02x in "
+                                "position %zu: invalid start byte",
+                                b, i);
+        }
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= len)
+                return qc_error_set(err, QC_ERR_RESPONSE_PARSE,
+                                    "'utf-8' codec can't decode byte 0x%02x "
+                                    "in position %zu: unexpected end of data",
+                                    b, i);
+            unsigned cb = p[i + k];
+            unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+            if (cb < l || cb > h)
+                return qc_error_set(err, QC_ERR_RESPONSE_PARSE,
+                                    "'utf-8' codec can't decode byte 0x%02x "
+                                    "in position %zu: invalid continuation "
+                                    "byte",
+                                    b, i);
+        }
+        i += need + 1;
+    }
+    return QC_OK;
+}
+
+/* Returns the code point at *p (valid WTF-8) and advances *p. */
+static unsigned s_next_cp(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    unsigned cp;
+    size_t n;
+    if (s[0] < 0x80) {
+        cp = s[0];
+        n = 1;
+    } else if (s[0] < 0xE0) {
+        cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+        n = 2;
+    } else if (s[0] < 0xF0) {
+        cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+        n = 3;
+    } else {
+        cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) |
+             ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
+        n = 4;
+    }
+    *p += n;
+    return cp;
+}
+
+/* Writes cp as UTF-8 (surrogates as 3 bytes, WTF-8); returns the length. */
+static size_t s_put_utf8(char *w, unsigned cp)
+{
+    unsigned char *o = (unsigned char *)w;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* ----------------------------------------------------------- JSON reader */
+
+typedef struct s_reader {
+    const char *p;
+    const char *end;
+    qc_arena *tmp;
+    qc_buf stack; /* members/items of the containers being read */
+    int depth;
+} s_reader;
+
+static int s_read_value(s_reader *r, s_jnode *out);
+
+static int s_is_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+/* Skips the whitespace json accepts between tokens. */
+static void s_skip_ws(s_reader *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' ||
+                             *r->p == '\n' || *r->p == '\r'))
+        r->p++;
+}
+
+/* Reads 4 hex digits at p into *out; returns 1, or 0 when not hex. */
+static int s_hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char ch = p[i];
+        v <<= 4;
+        if (ch >= '0' && ch <= '9')
+            v |= (unsigned)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f')
+            v |= (unsigned)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F')
+            v |= (unsigned)(ch - 'A' + 10);
+        else
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Reads the string at r->p (a '"') into a STR node pointing into the body
+ * or, when it has escapes, at its decoded text in the scratch arena. */
+static int s_read_string(s_reader *r, s_jnode *out)
+{
+    const char *start = r->p + 1, *q = start;
+    int escaped = 0;
+    for (;;) {
+        if (q >= r->end)
+            return S_JSON_SYNTAX;
+        unsigned char ch = (unsigned char)*q;
+        if (ch == '"')
+            break;
+        if (ch < 0x20)
+            return S_JSON_SYNTAX; /* strict: raw control character */
+        if (ch == '\\') {
+            if (r->end - q < 2)
+                return S_JSON_SYNTAX;
+            escaped = 1;
+            q += 2;
+            continue;
+        }
+        q++;
+    }
+    const char *close = q;
+    out->type = S_J_STR;
+    out->flags = 0;
+    r->p = close + 1;
+    if (!escaped) {
+        out->u.str = start;
+        out->len = (size_t)(close - start);
+        return QC_OK;
+    }
+    char *buf = qc_arena_alloc(r->tmp, (size_t)(close - start));
+    if (!buf)
+        return QC_ERR_NOMEM;
+    char *w = buf;
+    const char *s = start;
+    while (s < close) {
+        if (*s != '\\') {
+            *w++ = *s++;
+            continue;
+        }
+        char e = s[1];
+        s += 2;
+        switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+            *w++ = e;
+            break;
+        case 'b':
+            *w++ = '\b';
+            break;
+        case 'f':
+            *w++ = '\f';
+            break;
+        case 'n':
+            *w++ = '\n';
+            break;
+        case 'r':
+            *w++ = '\r';
+            break;
+        case 't':
+            *w++ = '\t';
+            break;
+        case 'u': {
+            unsigned cp, lo;
+            if (close - s < 4 || !s_hex4(s, &cp))
+                return S_JSON_SYNTAX;
+            s += 4;
+            /* An escaped high surrogate joins an escaped low one right
+             * after it; anything else leaves it alone. */
+            if (cp >= 0xD800 && cp <= 0xDBFF && close - s >= 6 &&
+                s[0] == '\\' && s[1] == 'u') {
+                if (!s_hex4(s + 2, &lo))
+                    return S_JSON_SYNTAX;
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    s += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                out->flags |= S_JF_SURROGATE;
+            w += s_put_utf8(w, cp);
+            break;
+        }
+        default:
+            return S_JSON_SYNTAX;
+        }
+    }
+    out->u.str = buf;
+    out->len = (size_t)(w - buf);
+    return QC_OK;
+}
+
+/* Converts the ASCII decimal text (s, len) to a double as Python's float()
+ * does (correctly rounded, overflow to +-inf), whatever the C locale. */
+static int s_strtod(qc_arena *tmp, const char *s, size_t len, double *out)
+{
+    const char *dp = localeconv()->decimal_point;
+    size_t dpl = dp && dp[0] ? strlen(dp) : 1;
+    if (len > (SIZE_MAX - 1) / dpl)
+        return QC_ERR_NOMEM;
+    char *t = qc_arena_alloc(tmp, len * dpl + 1);
+    if (!t)
+        return QC_ERR_NOMEM;
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.' && dp && dp[0]) {
+            memcpy(t + j, dp, dpl);
+            j += dpl;
+        } else {
+            t[j++] = s[i];
+        }
+    }
+    t[j] = '\0';
+    *out = strtod(t, NULL);
+    return QC_OK;
+}
+
+/* Reads a number as json's number pattern does: INT keeps its text, FLOAT
+ * is converted. More than 4300 digits in an int is Python's ValueError. */
+static int s_read_number(s_reader *r, s_jnode *out)
+{
+    const char *s = r->p, *q = s, *end = r->end;
+    int is_float = 0;
+    if (*q == '-')
+        q++;
+    if (q >= end)
+        return S_JSON_SYNTAX;
+    if (*q >= '1' && *q <= '9') {
+        while (q < end && s_is_digit(*q))
+            q++;
+    } else if (*q == '0') {
+        q++;
+    } else {
+        return S_JSON_SYNTAX;
+    }
+    const char *int_end = q;
+    if (end - q >= 2 && *q == '.' && s_is_digit(q[1])) {
+        is_float = 1;
+        q += 2;
+        while (q < end && s_is_digit(*q))
+            q++;
+    }
+    if (end - q >= 2 && (*q == 'e' || *q == 'E')) {
+        const char *e = q++;
+        if (end - q >= 2 && (*q == '-' || *q == '+'))
+            q++;
+        while (q < end && s_is_digit(*q))
+            q++;
+        if (s_is_digit(q[-1]))
+            is_float = 1;
+        else
+            q = e;
+    }
+    r->p = q;
+    out->flags = 0;
+    if (is_float) {
+        out->type = S_J_FLOAT;
+        out->len = 0;
+        return s_strtod(r->tmp, s, (size_t)(q - s), &out->u.f);
+    }
+    if ((size_t)(int_end - s) - (*s == '-') > S_MAX_INT_DIGITS)
+        return S_JSON_SYNTAX;
+    out->type = S_J_INT;
+    out->u.str = s;
+    out->len = (size_t)(q - s);
+    return QC_OK;
+}
+
+/* Returns whether the literal lit starts at r->p (and steps over it). */
+static int s_literal(s_reader *r, const char *lit)
+{
+    size_t n = strlen(lit);
+    if ((size_t)(r->end - r->p) < n || memcmp(r->p, lit, n) != 0)
+        return 0;
+    r->p += n;
+    return 1;
+}
+
+/* Orders key indexes by key bytes, then by position. */
+typedef struct s_keyidx {
+    const char *key;
+    size_t len;
+    size_t idx;
+} s_keyidx;
+
+static int s_keyidx_cmp(const void *x, const void *y)
+{
+    const s_keyidx *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->key, b->key, n);
+    if (c)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int s_key_eq(const s_jnode *a, const s_jnode *b)
+{
+    return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
+}
+
+/* Makes the keys of members[0..*n) unique as a Python dict does: a key
+ * keeps the position it first had and the value it last had. */
+static int s_dedupe(qc_arena *tmp, s_jmember *mem, size_t *n)
+{
+    size_t len = *n, kept = 0;
+    if (len <= 16) {
+        for (size_t i = 0; i < len; i++) {
+            size_t j;
+            for (j = 0; j < kept; j++)
+                if (s_key_eq(&mem[j].key, &mem[i].key))
+                    break;
+            if (j < kept)
+                mem[j].value = mem[i].value;
+            else
+                mem[kept++] = mem[i];
+        }
+        *n = kept;
+        return QC_OK;
+    }
+    s_keyidx *ix = qc_arena_alloc(tmp, len * sizeof(*ix));
+    unsigned char *drop = qc_arena_alloc(tmp, len);
+    if (!ix || !drop)
+        return QC_ERR_NOMEM;
+    for (size_t i = 0; i < len; i++) {
+        ix[i].key = mem[i].key.u.str;
+        ix[i].len = mem[i].key.len;
+        ix[i].idx = i;
+        drop[i] = 0;
+    }
+    qsort(ix, len, sizeof(*ix), s_keyidx_cmp);
+    for (size_t i = 0; i < len;) {
+        size_t j = i + 1;
+        while (j < len && ix[j].len == ix[i].len &&
+               memcmp(ix[j].key, ix[i].key, ix[i].len) == 0)
+            j++;
+        if (j - i > 1) {
+            mem[ix[i].idx].value = mem[ix[j - 1].idx].value;
+            for (size_t k = i + 1; k < j; k++)
+                drop[ix[k].idx] = 1;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (!drop[i])
+            mem[kept++] = mem[i];
+    *n = kept;
+    return QC_OK;
+}
+
+/* Moves the count elements of elem_size pushed since base off the stack
+ * into a scratch-arena array. */
+static void *s_pop_items(s_reader *r, size_t base, size_t elem_size,
+                         size_t count)
+{
+    void *items = qc_arena_alloc(r->tmp, count * elem_size);
+    if (items && count)
+        memcpy(items, r->stack.data + base, count * elem_size);
+    r->stack.len = base;
+    return items;
+}
+
+/* Reads an array (r->p at '['). */
+static int s_read_array(s_reader *r, s_jnode *out)
+{
+    size_t base = r->stack.len, count = 0;
+    int rc;
+    r->p++;
+    s_skip_ws(r);
+    if (r->p < r->end && *r->p == ']') {
+        r->p++;
+    } else {
+        for (;;) {
+            s_jnode item;
+            rc = s_read_value(r, &item);
+            if (rc)
+                return rc;
+            rc = qc_buf_append(&r->stack, &item, sizeof(item));
+            if (rc)
+                return rc;
+            count++;
+            s_skip_ws(r);
+            if (r->p >= r->end)
+                return S_JSON_SYNTAX;
+            if (*r->p == ']') {
+                r->p++;
+                break;
+            }
+            if (*r->p != ',')
+                return S_JSON_SYNTAX;
+            r->p++;
+            s_skip_ws(r);
+        }
+    }
+    out->type = S_J_ARR;
+    out->flags = 0;
+    out->len = count;
+    out->u.items = s_pop_items(r, base, sizeof(s_jnode), count);
+    return out->u.items ? QC_OK : QC_ERR_NOMEM;
+}
+
+/* Reads an object (r->p at '{'). */
+static int s_read_object(s_reader *r, s_jnode *out)
+{
+    size_t base = r->stack.len, count = 0;
+    int rc;
+    r->p++;
+    s_skip_ws(r);
+    if (r->p < r->end && *r->p == '}') {
+        r->p++;
+    } else {
+        for (;;) {
+            s_jmember mem;
+            if (r->p >= r->end || *r->p != '"')
+                return S_JSON_SYNTAX;
+            rc = s_read_string(r, &mem.key);
+            if (rc)
+                return rc;
+            s_skip_ws(r);
+            if (r->p >= r->end || *r->p != ':')
+                return S_JSON_SYNTAX;
+            r->p++;
+            s_skip_ws(r);
+            rc = s_read_value(r, &mem.value);
+            if (rc)
+                return rc;
+            rc = qc_buf_append(&r->stack, &mem, sizeof(mem));
+            if (rc)
+                return rc;
+            count++;
+            s_skip_ws(r);
+            if (r->p >= r->end)
+                return S_JSON_SYNTAX;
+            if (*r->p == '}') {
+                r->p++;
+                break;
+            }
+            if (*r->p != ',')
+                return S_JSON_SYNTAX;
+            r->p++;
+            s_skip_ws(r);
+        }
+    }
+    s_jmember *mem = s_pop_items(r, base, sizeof(s_jmember), count);
+    if (!mem)
+        return QC_ERR_NOMEM;
+    rc = s_dedupe(r->tmp, mem, &count);
+    if (rc)
+        return rc;
+    out->type = S_J_OBJ;
+    out->flags = 0;
+    out->len = count;
+    out->u.members = mem;
+    return QC_OK;
+}
+
+/* Reads one value at r->p. */
+static int s_read_value(s_reader *r, s_jnode *out)
+{
+    if (r->p >= r->end)
+        return S_JSON_SYNTAX;
+    out->flags = 0;
+    out->len = 0;
+    switch (*r->p) {
+    case '"':
+        return s_read_string(r, out);
+    case '[':
+    case '{': {
+        if (r->depth >= S_MAX_DEPTH)
+            return S_JSON_DEPTH;
+        r->depth++;
+        int rc = *r->p == '[' ? s_read_array(r, out) : s_read_object(r, out);
+        r->depth--;
+        return rc;
+    }
+    case 'n':
+        if (!s_literal(r, "null"))
+            return S_JSON_SYNTAX;
+        out->type = S_J_NULL;
+        return QC_OK;
+    case 't':
+        if (!s_literal(r, "true"))
+            return S_JSON_SYNTAX;
+        out->type = S_J_TRUE;
+        return QC_OK;
+    case 'f':
+        if (!s_literal(r, "false"))
+            return S_JSON_SYNTAX;
+        out->type = S_J_FALSE;
+        return QC_OK;
+    case 'N':
+        if (!s_literal(r, "NaN"))
+            return S_JSON_SYNTAX;
+        out->type = S_J_FLOAT;
+        out->u.f = NAN;
+        return QC_OK;
+    case 'I':
+        if (!s_literal(r, "Infinity"))
+            return S_JSON_SYNTAX;
+        out->type = S_J_FLOAT;
+        out->u.f = INFINITY;
+        return QC_OK;
+    case '-':
+        if (s_literal(r, "-Infinity")) {
+            out->type = S_J_FLOAT;
+            out->u.f = -INFINITY;
+            return QC_OK;
+        }
+        return s_read_number(r, out);
+    default:
+        return s_read_number(r, out);
+    }
+}
+
+/* Reads the JSON document (s, len), valid UTF-8, as json.loads does.
+ * Returns QC_OK, S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT.
+ * The tree lives in tmp and may point into s. */
+static int s_json_read(qc_arena *tmp, const char *s, size_t len,
+                       s_jnode *out)
+{
+    s_reader r;
+    r.p = s;
+    r.end = s + len;
+    r.tmp = tmp;
+    r.depth = 0;
+    qc_buf_init(&r.stack, 0);
+    int rc = S_JSON_SYNTAX;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        goto out; /* "Unexpected UTF-8 BOM" */
+    s_skip_ws(&r);
+    rc = s_read_value(&r, out);
+    if (rc)
+        goto out;
+    s_skip_ws(&r);
+    if (r.p != r.end)
+        rc = S_JSON_SYNTAX; /* "Extra data" */
+out:
+    qc_buf_clean_up(&r.stack);
+    return rc;
+}
+
+/* Returns the member named (key, len) of OBJ node n, or NULL. */
+static const s_jnode *s_obj_get(const s_jnode *n, const char *key,
+                                size_t len)
+{
+    for (size_t i = 0; i < n->len; i++) {
+        const s_jnode *k = &n->u.members[i].key;
+        if (k->len == len && memcmp(k->u.str, key, len) == 0)
+            return &n->u.members[i].value;
+    }
+    return NULL;
+}
+
+/* ----------------------------------------------- Python's int()/float() */
+
+/* Returns the byte length of the Unicode whitespace character Python's
+ * str.isspace() accepts at s (before end), or 0. ascii_only limits it to
+ * what Py_ISSPACE accepts. */
+static size_t s_space_len(const char *s, const char *end, int ascii_only)
+{
+    unsigned char b = (unsigned char)*s;
+    if (b == ' ' || (b >= 0x09 && b <= 0x0D))
+        return 1;
+    if (ascii_only)
+        return 0;
+    if (b >= 0x1C && b <= 0x1F)
+        return 1;
+    if (b < 0x80)
+        return 0;
+    const char *p = s;
+    unsigned cp = s_next_cp(&p);
+    if (p > end)
+        return 0;
+    if (cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+        (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+        cp == 0x202F || cp == 0x205F || cp == 0x3000)
+        return (size_t)(p - s);
+    return 0;
+}
+
+/* Makes the ASCII text int() and float() look at, as CPython's
+ * _PyUnicode_TransformDecimalAndSpaceToASCII does: non-ASCII whitespace
+ * becomes ' '; other non-ASCII (including non-ASCII digits, which this
+ * reader does not convert) ends the text with '?', which never parses.
+ * Then strips ASCII whitespace. Result in tmp. */
+static int s_py_ascii(qc_arena *tmp, const char *s, size_t len,
+                      const char **out, size_t *out_len)
+{
+    char *t = qc_arena_alloc(tmp, len + 1);
+    if (!t)
+        return QC_ERR_NOMEM;
+    const char *p = s, *end = s + len;
+    size_t n = 0;
+    while (p < end) {
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x7F) {
+            t[n++] = (char)b;
+            p++;
+            continue;
+        }
+        size_t sp = b >= 0x80 ? s_space_len(p, end, 0) : 0;
+        if (sp) {
+            t[n++] = ' ';
+            p += sp;
+            continue;
+        }
+        t[n++] = '?';
+        break;
+    }
+    size_t i = 0;
+    while (i < n && s_space_len(t + i, t + n, 1))
+        i++;
+    while (n > i && s_space_len(t + n - 1, t + n, 1))
+        n--;
+    *out = t + i;
+    *out_len = n - i;
+    return QC_OK;
+}
+
+/* Sets out to the Python int spelt ("-"? digits) in (s, len): an int64,
+ * or the decimal text with QC_VALF_BIGINT when it does not fit. */
+static int s_int_from_digits(qc_arena *a, const char *s, size_t len,
+                             qc_value *out)
+{
+    int neg = len > 0 && s[0] == '-';
+    const char *d = s + neg;
+    size_t nd = len - (size_t)neg;
+    while (nd > 1 && *d == '0') {
+        d++;
+        nd--;
+    }
+    if (nd <= 19) {
+        uint64_t v = 0;
+        for (size_t i = 0; i < nd; i++)
+            v = v * 10 + (uint64_t)(d[i] - '0');
+        if (nd < 19 || (!neg && v <= (uint64_t)INT64_MAX) ||
+            (neg && v <= (uint64_t)INT64_MAX + 1)) {
+            int64_t iv;
+            if (v == (uint64_t)INT64_MAX + 1)
+                iv = INT64_MIN;
+            else
+                iv = neg ? -(int64_t)v : (int64_t)v;
+            qc_value_set_int(out, iv);
+            return QC_OK;
+        }
+    }
+    char *t = qc_arena_alloc(a, nd + 2);
+    if (!t)
+        return QC_ERR_NOMEM;
+    size_t n = 0;
+    if (neg && !(nd == 1 && d[0] == '0'))
+        t[n++] = '-';
+    memcpy(t + n, d, nd);
+    n += nd;
+    t[n] = '\0';
+    memset(out, 0, sizeof(*out));
+    out->type = QC_VAL_INT;
+    out->flags = QC_VALF_BIGINT;
+    out->u.s.ptr = t;
+    out->u.s.len = n;
+    out->u.s.nchars = n;
+    return QC_OK;
+}
+
+/* int(text) for a str: sign, digits with single '_' between digits,
+ * surrounding whitespace. Returns QC_OK, S_PY_VALUE or QC_ERR_NOMEM. */
+static int s_py_int_text(s_ctx *c, const char *s, size_t len, qc_value *out)
+{
+    const char *t;
+    size_t n;
+    int rc = s_py_ascii(c->tmp, s, len, &t, &n);
+    if (rc)
+        return rc;
+    char *d = qc_arena_alloc(c->tmp, n + 1);
+    if (!d)
+        return QC_ERR_NOMEM;
+    size_t i = 0, k = 0, digits = 0;
+    if (i < n && (t[i] == '+' || t[i] == '-')) {
+        if (t[i] == '-')
+            d[k++] = '-';
+        i++;
+    }
+    if (i >= n || !s_is_digit(t[i]))
+        return S_PY_VALUE;
+    for (; i < n; i++) {
+        if (t[i] == '_') {
+            if (i + 1 >= n || !s_is_digit(t[i + 1]))
+                return S_PY_VALUE;
+            continue;
+        }
+        if (!s_is_digit(t[i]))
+            return S_PY_VALUE;
+        d[k++] = t[i];
+        digits++;
+    }
+    if (digits > S_MAX_INT_DIGITS)
+        return S_PY_VALUE;
+    return s_int_from_digits(c->a, d, k, out);
+}
+
+/* Returns whether (s, n) is, ignoring ASCII case, the lower-case lit. */
+static int s_ieq(const char *s, size_t n, const char *lit)
+{
+    if (n != strlen(lit))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        if (ch != lit[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* float(text) for a str. Returns QC_OK, S_PY_VALUE or QC_ERR_NOMEM. */
+static int s_py_float_text(s_ctx *c, const char *s, size_t len, double *out)
+{
+    const char *t;
+    size_t n;
+    int rc = s_py_ascii(c->tmp, s, len, &t, &n);
+    if (rc)
+        return rc;
+    char *d = qc_arena_alloc(c->tmp, n + 1);
+    if (!d)
+        return QC_ERR_NOMEM;
+    /* Underscores only between digits, then dropped. */
+    size_t k = 0;
+    char prev = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '_') {
+            if (!s_is_digit(prev))
+                return S_PY_VALUE;
+        } else {
+            if (prev == '_' && !s_is_digit(t[i]))
+                return S_PY_VALUE;
+            d[k++] = t[i];
+        }
+        prev = t[i];
+    }
+    if (prev == '_')
+        return S_PY_VALUE;
+    size_t i = 0;
+    int neg = 0;
+    if (i < k && (d[i] == '+' || d[i] == '-')) {
+        neg = d[i] == '-';
+        i++;
+    }
+    if (s_ieq(d + i, k - i, "inf") || s_ieq(d + i, k - i, "infinity")) {
+        *out = neg ? -INFINITY : INFINITY;
+        return QC_OK;
+    }
+    if (s_ieq(d + i, k - i, "nan")) {
+        *out = NAN;
+        return QC_OK;
+    }
+    size_t mant = 0;
+    while (i < k && s_is_digit(d[i])) {
+        i++;
+        mant++;
+    }
+    if (i < k && d[i] == '.') {
+        i++;
+        while (i < k && s_is_digit(d[i])) {
+            i++;
+            mant++;
+        }
+    }
+    if (mant == 0)
+        return S_PY_VALUE;
+    if (i < k && (d[i] == 'e' || d[i] == 'E')) {
+        i++;
+        if (i < k && (d[i] == '+' || d[i] == '-'))
+            i++;
+        if (i >= k || !s_is_digit(d[i]))
+            return S_PY_VALUE;
+        while (i < k && s_is_digit(d[i]))
+            i++;
+    }
+    if (i != k)
+        return S_PY_VALUE;
+    return s_strtod(c->tmp, d, k, out);
+}
+
+/* ------------------------------------------------------------- headers */
+
+/* Writes the latin-1 bytes (s, len) as UTF-8 into w (room for 2 * len),
+ * lower-casing as str.lower() does when lower; returns bytes written. */
+static size_t s_latin1(char *w, const char *s, size_t len, int lower)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned b = (unsigned char)s[i];
+        if (lower && ((b >= 'A' && b <= 'Z') ||
+                      (b >= 0xC0 && b <= 0xDE && b != 0xD7)))
+            b += 0x20;
+        n += s_put_utf8(w + n, b);
+    }
+    return n;
+}
+
+/* Builds c->hdrs from the reply: names lower-cased, in first-seen order,
+ * values of repeated names joined with ", " (urllib3's HTTPHeaderDict),
+ * all text decoded from latin-1 as http.client does. */
+static int s_merge_headers(s_ctx *c)
+{
+    const qc_headers *h = &c->resp->headers;
+    size_t n = h->len;
+    c->n_hdrs = 0;
+    if (n == 0)
+        return QC_OK;
+    if (n > SIZE_MAX / 4 / sizeof(size_t))
+        return QC_ERR_NOMEM;
+    size_t nb = 16;
+    while (nb < n * 2)
+        nb *= 2;
+    size_t *slot = qc_arena_alloc(c->tmp, nb * sizeof(size_t));
+    size_t *uniq = qc_arena_alloc(c->tmp, n * sizeof(size_t));
+    unsigned char *seen = qc_arena_alloc(c->tmp, n);
+    c->hdrs = qc_arena_alloc(c->tmp, n * sizeof(s_hdr));
+    if (!slot || !uniq || !seen || !c->hdrs)
+        return QC_ERR_NOMEM;
+    memset(seen, 0, n);
+    for (size_t i = 0; i < nb; i++)
+        slot[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const qc_header *x = &h->items[i];
+        if (x->name_len > SIZE_MAX / 2 - 1 || x->value_len > SIZE_MAX / 2 - 1)
+            return QC_ERR_NOMEM;
+        char *ln = qc_arena_alloc(c->a, x->name_len * 2 + 1);
+        if (!ln)
+            return QC_ERR_NOMEM;
+        size_t lnl = s_latin1(ln, x->name, x->name_len, 1);
+        ln[lnl] = '\0';
+        uint64_t hash = 1469598103934665603ULL;
+        for (size_t k = 0; k < lnl; k++)
+            hash = (hash ^ (unsigned char)ln[k]) * 1099511628211ULL;
+        size_t pos = (size_t)hash & (nb - 1);
+        while (slot[pos] != SIZE_MAX) {
+            const s_hdr *e = &c->hdrs[slot[pos]];
+            if (e->lname_len == lnl && memcmp(e->lname, ln, lnl) == 0)
+                break;
+            pos = (pos + 1) & (nb - 1);
+        }
+        if (slot[pos] == SIZE_MAX) {
+            s_hdr *e = &c->hdrs[c->n_hdrs];
+            char *on = qc_arena_alloc(c->tmp, x->name_len * 2 + 1);
+            if (!on)
+                return QC_ERR_NOMEM;
+            e->name_len = s_latin1(on, x->name, x->name_len, 0);
+            e->name = on;
+            e->lname = ln;
+            e->lname_len = lnl;
+            e->value = NULL;
+            e->value_len = 0;
+            slot[pos] = c->n_hdrs++;
+        } else {
+            c->hdrs[slot[pos]].value_len += 2; /* ", " */
+        }
+        uniq[i] = slot[pos];
+        c->hdrs[slot[pos]].value_len += x->value_len * 2;
+    }
+    for (size_t u = 0; u < c->n_hdrs; u++) {
+        c->hdrs[u].value = qc_arena_alloc(c->a, c->hdrs[u].value_len + 1);
+        if (!c->hdrs[u].value)
+            return QC_ERR_NOMEM;
+        c->hdrs[u].value_len = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        s_hdr *e = &c->hdrs[uniq[i]];
+        if (seen[uniq[i]]) {
+            memcpy(e->value + e->value_len, ", ", 2);
+            e->value_len += 2;
+        }
+        seen[uniq[i]] = 1;
+        e->value_len += s_latin1(e->value + e->value_len, h->items[i].value,
+                                 h->items[i].value_len, 0);
+        e->value[e->value_len] = '\0';
+    }
+    return QC_OK;
+}
+
+/* Returns the merged header named name (any case, ASCII), or NULL. */
+static const s_hdr *s_header(const s_ctx *c, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < c->n_hdrs; i++) {
+        const s_hdr *e = &c->hdrs[i];
+        if (e->lname_len != n)
+            continue;
+        size_t k;
+        for (k = 0; k < n; k++) {
+            char ch = name[k];
+            if (ch >= 'A' && ch <= 'Z')
+                ch = (char)(ch - 'A' + 'a');
+            if (e->lname[k] != ch)
+                break;
+        }
+        if (k == n)
+            return e;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- body */
+
+/* Parses the body once, as _parse_body_as_json does: empty gives {}, text
+ * json.loads refuses gives {"message": text}. Returns QC_OK with *out, or
+ * QC_ERR_RESPONSE_PARSE (not UTF-8, too deep), or QC_ERR_NOMEM. */
+static int s_body(s_ctx *c, const s_jnode **out)
+{
+    if (c->body_done) {
+        *out = &c->body;
+        return QC_OK;
+    }
+    const char *s = c->resp->body.data;
+    size_t len = c->resp->body.len;
+    memset(&c->body, 0, sizeof(c->body));
+    c->body.type = S_J_OBJ;
+    if (len > 0) {
+        int rc = s_check_utf8(s, len, c->err);
+        if (rc)
+            return rc;
+        rc = s_json_read(c->tmp, s, len, &c->body);
+        if (rc == S_JSON_DEPTH)
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "maximum recursion depth exceeded while "
+                                "decoding a JSON document from a unicode "
+                                "string");
+        if (rc == S_JSON_SYNTAX) {
+            s_jmember *mem = qc_arena_alloc(c->tmp, sizeof(*mem));
+            if (!mem)
+                return QC_ERR_NOMEM;
+            memset(mem, 0, sizeof(*mem));
+            mem->key.type = S_J_STR;
+            mem->key.u.str = "message";
+            mem->key.len = 7;
+            mem->value.type = S_J_STR;
+            mem->value.u.str = s;
+            mem->value.len = len;
+            memset(&c->body, 0, sizeof(c->body));
+            c->body.type = S_J_OBJ;
+            c->body.len = 1;
+            c->body.u.members = mem;
+        } else if (rc) {
+            return rc;
+        }
+    }
+    c->body_done = 1;
+    *out = &c->body;
+    return QC_OK;
+}
+
+/* --------------------------------------------------------------- values */
+
+/* Sets out to the Python value json.loads gives for n (deep copy into the
+ * result arena). */
+static int s_copy(s_ctx *c, const s_jnode *n, qc_value *out)
+{
+    int rc;
+    switch (n->type) {
+    case S_J_NULL:
+        qc_value_set_null(out);
+        return QC_OK;
+    case S_J_FALSE:
+    case S_J_TRUE:
+        qc_value_set_bool(out, n->type == S_J_TRUE);
+        return QC_OK;
+    case S_J_INT:
+        return s_int_from_digits(c->a, n->u.str, n->len, out);
+    case S_J_FLOAT:
+        qc_value_set_float(out, n->u.f);
+        return QC_OK;
+    case S_J_STR:
+        return s_set_copy(c->a, out, n->u.str, n->len,
+                          (n->flags & S_JF_SURROGATE) != 0);
+    case S_J_ARR:
+        rc = qc_value_set_list(out, c->a, n->len);
+        for (size_t i = 0; rc == QC_OK && i < n->len; i++)
+            rc = s_copy(c, &n->u.items[i], &out->u.list.items[i]);
+        return rc;
+    default:
+        rc = qc_value_set_map(out, c->a, n->len);
+        for (size_t i = 0; rc == QC_OK && i < n->len; i++) {
+            const s_jmember *m = &n->u.members[i];
+            rc = s_copy(c, &m->key, &out->u.map.items[i].key);
+            if (rc == QC_OK)
+                rc = s_copy(c, &m->value, &out->u.map.items[i].value);
+        }
+        return rc;
+    }
+}
+
+/* ---------------------------------------------------------- timestamps */
+
+/* Sets out to a timestamp of the given zone kind. */
+static void s_set_ts(qc_value *out, int64_t sec, int32_t usec, int kind,
+                     int32_t offset)
+{
+    memset(out, 0, sizeof(*out));
+    out->type = QC_VAL_TIMESTAMP;
+    out->reserved = (uint8_t)kind;
+    out->u.ts.sec = sec;
+    out->u.ts.usec = usec;
+    out->u.ts.offset = offset;
+}
+
+/* datetime.fromtimestamp(d): splits d into seconds and microseconds,
+ * rounding half to even as CPython does. Returns 0 when d is NaN or the
+ * instant is outside years 1..9999. */
+static int s_ts_from_double(double d, int64_t *sec, int32_t *usec)
+{
+    if (isnan(d))
+        return 0;
+    double ip;
+    double frac = modf(d, &ip) * 1e6;
+    double r = round(frac);
+    if (fabs(frac - r) == 0.5)
+        r = 2.0 * round(frac / 2.0);
+    if (r >= 1e6) {
+        r -= 1e6;
+        ip += 1.0;
+    } else if (r < 0) {
+        r += 1e6;
+        ip -= 1.0;
+    }
+    if (!(ip >= (double)S_MIN_SEC && ip <= (double)S_MAX_SEC))
+        return 0;
+    *sec = (int64_t)ip;
+    *usec = (int32_t)r;
+    return 1;
+}
+
+/* Reads 1..max digits at *p; returns the count read (0 = none). */
+static int s_num(const char **p, const char *end, int max, long *v)
+{
+    int n = 0;
+    *v = 0;
+    while (*p < end && n < max && s_is_digit(**p)) {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+static int s_days_in_month(long y, long m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30,
+                               31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+/* Returns days from 1970-01-01 to the proleptic Gregorian date. */
+static int64_t s_days(long y, long m, long d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The civil fields of a date-time text. */
+typedef struct s_civil {
+    long year, month, day, hour, minute, second, usec;
+    int kind;     /* QC_TZ_* */
+    long offset;  /* seconds east, QC_TZ_OFFSET */
+} s_civil;
+
+/* Reads an optional fraction ('.' or ',' then digits), keeping the first
+ * six digits as microseconds (dateutil truncates). Returns 0 on a
+ * separator without digits. */
+static int s_fraction(const char **p, const char *end, long *usec)
+{
+    *usec = 0;
+    if (*p >= end || (**p != '.' && **p != ','))
+        return 1;
+    (*p)++;
+    int n = 0;
+    while (*p < end && s_is_digit(**p)) {
+        if (n < 6)
+            *usec = *usec * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    if (n == 0)
+        return 0;
+    for (; n < 6; n++)
+        *usec *= 10;
+    return 1;
+}
+
+/* Reads a zone: Z, z, UTC, GMT, +HH, +HHMM, +HH:MM. Returns 0 if none
+ * of these is at *p. */
+static int s_zone(const char **p, const char *end, s_civil *t)
+{
+    const char *s = *p;
+    size_t left = (size_t)(end - s);
+    if (left >= 1 && (*s == 'Z' || *s == 'z')) {
+        t->kind = QC_TZ_UTC_NAMED;
+        *p = s + 1;
+        return 1;
+    }
+    if (left >= 3 && memcmp(s, "UTC", 3) == 0) {
+        t->kind = QC_TZ_UTC_NAMED;
+        *p = s + 3;
+        return 1;
+    }
+    if (left >= 3 && memcmp(s, "GMT", 3) == 0) {
+        t->kind = QC_TZ_UTC;
+        *p = s + 3;
+        return 1;
+    }
+    if (left >= 3 && (*s == '+' || *s == '-')) {
+        int sign = *s == '-' ? -1 : 1;
+        const char *q = s + 1;
+        long hh, mm = 0;
+        if (s_num(&q, end, 2, &hh) != 2)
+            return 0;
+        if (q < end && *q == ':') {
+            q++;
+            if (s_num(&q, end, 2, &mm) != 2)
+                return 0;
+        } else if (q < end && s_is_digit(*q)) {
+            if (s_num(&q, end, 2, &mm) != 2)
+                return 0;
+        }
+        if (hh > 23 || mm > 59)
+            return 0;
+        t->offset = sign * (hh * 3600 + mm * 60);
+        t->kind = t->offset == 0 ? QC_TZ_UTC_NAMED : QC_TZ_OFFSET;
+        *p = q;
+        return 1;
+    }
+    return 0;
+}
+
+/* Reads the time part: H[H][:M[M][:S[S][frac]]], HHMM or HHMMSS[frac]. */
+static int s_clock(const char **p, const char *end, s_civil *t)
+{
+    const char *q = *p, *s = q;
+    while (q < end && s_is_digit(*q))
+        q++;
+    size_t run = (size_t)(q - s);
+    q = s;
+    if (run == 4 || run == 6) {
+        s_num(&q, end, 2, &t->hour);
+        s_num(&q, end, 2, &t->minute);
+        if (run == 6)
+            s_num(&q, end, 2, &t->second);
+        if (run == 6 && !s_fraction(&q, end, &t->usec))
+            return 0;
+    } else if (run == 1 || run == 2) {
+        s_num(&q, end, 2, &t->hour);
+        if (q < end && *q == ':') {
+            q++;
+            if (!s_num(&q, end, 2, &t->minute) || (q < end && s_is_digit(*q)))
+                return 0;
+            if (q < end && *q == ':') {
+                q++;
+                if (!s_num(&q, end, 2, &t->second) ||
+                    (q < end && s_is_digit(*q)))
+                    return 0;
+                if (!s_fraction(&q, end, &t->usec))
+                    return 0;
+            }
+        }
+    } else {
+        return 0;
+    }
+    *p = q;
+    return 1;
+}
+
+static const char *const s_months[] = {"jan", "feb", "mar", "apr",
+                                       "may", "jun", "jul", "aug",
+                                       "sep", "oct", "nov", "dec"};
+static const char *const s_wdays[] = {"mon", "tue", "wed", "thu",
+                                      "fri", "sat", "sun"};
+
+/* Reads the date-time forms dateutil's parser is given in practice:
+ * ISO 8601 (extended or basic, 'T', 't' or ' ' before the time) and
+ * RFC 1123 ("Tue, 02 Jan 2024 03:04:05 GMT"), with the zones s_zone
+ * knows. Returns 0 for anything else. */
+static int s_civil_parse(const char *s, size_t len, s_civil *t)
+{
+    const char *p = s, *end = s + len;
+    memset(t, 0, sizeof(*t));
+    t->kind = QC_TZ_NAIVE;
+    while (p < end && *p == ' ')
+        p++;
+    while (end > p && end[-1] == ' ')
+        end--;
+    if (end - p >= 5 && p[3] == ',') {
+        int wd;
+        for (wd = 0; wd < 7; wd++)
+            if (s_ieq(p, 3, s_wdays[wd]))
+                break;
+        if (wd == 7)
+            return 0;
+        p += 4;
+        while (p < end && *p == ' ')
+            p++;
+        if (!s_num(&p, end, 2, &t->day) || p >= end || *p++ != ' ' ||
+            end - p < 4)
+            return 0;
+        for (t->month = 0; t->month < 12; t->month++)
+            if (s_ieq(p, 3, s_months[t->month]))
+                break;
+        if (t->month++ == 12)
+            return 0;
+        p += 3;
+        if (p >= end || *p++ != ' ' || s_num(&p, end, 4, &t->year) != 4 ||
+            p >= end || *p++ != ' ')
+            return 0;
+        if (s_num(&p, end, 2, &t->hour) != 2 || p >= end || *p++ != ':' ||
+            s_num(&p, end, 2, &t->minute) != 2)
+            return 0;
+        if (p < end && *p == ':') {
+            p++;
+            if (s_num(&p, end, 2, &t->second) != 2)
+                return 0;
+        }
+        if (p < end) {
+            if (*p++ != ' ' || !s_zone(&p, end, t))
+                return 0;
+        }
+    } else {
+        const char *q = p;
+        while (q < end && s_is_digit(*q))
+            q++;
+        if (q - p == 8) {
+            s_num(&p, end, 4, &t->year);
+            s_num(&p, end, 2, &t->month);
+            s_num(&p, end, 2, &t->day);
+        } else if (q - p == 4 && q < end && *q == '-') {
+            s_num(&p, end, 4, &t->year);
+            p++;
+            if (!s_num(&p, end, 2, &t->month) || p >= end || *p++ != '-' ||
+                !s_num(&p, end, 2, &t->day) || (p < end && s_is_digit(*p)))
+                return 0;
+        } else {
+            return 0;
+        }
+        if (p < end && (*p == 'T' || *p == 't' || *p == ' ') &&
+            end - p >= 2 && s_is_digit(p[1])) {
+            p++;
+            if (!s_clock(&p, end, t))
+                return 0;
+        }
+        if (p < end) {
+            if (*p == ' ')
+                p++;
+            if (!s_zone(&p, end, t))
+                return 0;
+        }
+    }
+    if (p != end)
+        return 0;
+    if (t->year < 1 || t->month < 1 || t->month > 12 || t->day < 1 ||
+        t->day > s_days_in_month(t->year, t->month) || t->hour > 23 ||
+        t->minute > 59 || t->second > 59)
+        return 0;
+    return 1;
+}
+
+/* parse_timestamp() on a str: epoch text first (float()), then the
+ * date-time forms above. */
+static int s_ts_text(s_ctx *c, const char *s, size_t len, qc_value *out)
+{
+    double d;
+    int64_t sec;
+    int32_t usec;
+    int rc = s_py_float_text(c, s, len, &d);
+    if (rc == QC_OK) {
+        if (s_ts_from_double(d, &sec, &usec)) {
+            s_set_ts(out, sec, usec, QC_TZ_LOCAL, 0);
+            return QC_OK;
+        }
+        if (isinf(d) || fabs(d) >= 9.3e18)
+            goto bad; /* OverflowError: no date-time reading is tried */
+    } else if (rc != S_PY_VALUE) {
+        return rc;
+    }
+    s_civil t;
+    const char *q = s;
+    size_t n = len;
+    while (n && *q == ' ') {
+        q++;
+        n--;
+    }
+    while (n && q[n - 1] == ' ')
+        n--;
+    /* A 14-digit run past year 9999 as epoch seconds reads as
+     * YYYYMMDDhhmmss. */
+    if (n == 14 && strspn(q, "0123456789") >= 14) {
+        memset(&t, 0, sizeof(t));
+        t.kind = QC_TZ_NAIVE;
+        const char *p = q;
+        s_num(&p, q + 14, 4, &t.year);
+        s_num(&p, q + 14, 2, &t.month);
+        s_num(&p, q + 14, 2, &t.day);
+        s_num(&p, q + 14, 2, &t.hour);
+        s_num(&p, q + 14, 2, &t.minute);
+        s_num(&p, q + 14, 2, &t.second);
+        if (t.year < 1 || t.month < 1 || t.month > 12 || t.day < 1 ||
+            t.day > s_days_in_month(t.year, t.month) || t.hour > 23 ||
+            t.minute > 59 || t.second > 59)
+            goto bad;
+    } else if (!s_civil_parse(q, n, &t)) {
+        goto bad;
+    }
+    sec = s_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+          t.minute * 60 + t.second;
+    if (t.kind == QC_TZ_OFFSET)
+        sec -= t.offset;
+    s_set_ts(out, sec, (int32_t)t.usec, t.kind, (int32_t)t.offset);
+    return QC_OK;
+bad:
+    return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                        "Invalid timestamp \"%.*s\"",
+                        (int)(len > 200 ? 200 : len), s);
+}
+
+/* parse_timestamp() on what json.loads gave. */
+static int s_timestamp(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                       qc_value *out)
+{
+    int64_t sec;
+    int32_t usec;
+    switch (n->type) {
+    case S_J_FALSE:
+    case S_J_TRUE:
+        s_set_ts(out, n->type == S_J_TRUE, 0, QC_TZ_LOCAL, 0);
+        return QC_OK;
+    case S_J_INT: {
+        qc_value iv;
+        int rc = s_int_from_digits(c->tmp, n->u.str, n->len, &iv);
+        if (rc)
+            return rc;
+        if (iv.flags & QC_VALF_BIGINT || iv.u.i < S_MIN_SEC ||
+            iv.u.i > S_MAX_SEC)
+            break;
+        s_set_ts(out, iv.u.i, 0, QC_TZ_LOCAL, 0);
+        return QC_OK;
+    }
+    case S_J_FLOAT:
+        if (!s_ts_from_double(n->u.f, &sec, &usec))
+            break;
+        s_set_ts(out, sec, usec, QC_TZ_LOCAL, 0);
+        return QC_OK;
+    case S_J_STR:
+        return s_ts_text(c, n->u.str, n->len, out);
+    default:
+        return s_bad_type(c, sh, n, "timestamp");
+    }
+    return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                        "Unable to parse the response: a %s timestamp of "
+                        "shape %s is NaN or outside years 1..9999",
+                        s_pytype(n), sh->name ? sh->name : "?");
+}
+
+/* ------------------------------------------------------------------ blob */
+
+/* base64.b64decode(text) (binascii's non-strict reading: characters
+ * outside the alphabet skipped, input ends at complete padding). */
+static int s_blob(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                  qc_value *out)
+{
+    if (n->type != S_J_STR)
+        return s_bad_type(c, sh, n, "blob");
+    const unsigned char *s = (const unsigned char *)n->u.str;
+    for (size_t i = 0; i < n->len; i++)
+        if (s[i] >= 0x80)
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "string argument should contain only ASCII "
+                                "characters");
+    unsigned char *o = qc_arena_alloc(c->a, n->len / 4 * 3 + 3);
+    if (!o)
+        return QC_ERR_NOMEM;
+    size_t olen = 0, data = 0;
+    int quad = 0, pads = 0;
+    unsigned left = 0;
+    for (size_t i = 0; i < n->len; i++) {
+        unsigned ch = s[i], v;
+        if (ch == '=') {
+            if (quad >= 2 && quad + ++pads >= 4)
+                goto done;
+            continue;
+        }
+        if (ch >= 'A' && ch <= 'Z')
+            v = ch - 'A';
+        else if (ch >= 'a' && ch <= 'z')
+            v = ch - 'a' + 26;
+        else if (ch >= '0' && ch <= '9')
+            v = ch - '0' + 52;
+        else if (ch == '+')
+            v = 62;
+        else if (ch == '/')
+            v = 63;
+        else
+            continue;
+        pads = 0;
+        data++;
+        switch (quad) {
+        case 0:
+            left = v;
+            quad = 1;
+            break;
+        case 1:
+            o[olen++] = (unsigned char)((left << 2) | (v >> 4));
+            left = v & 0x0F;
+            quad = 2;
+            break;
+        case 2:
+            o[olen++] = (unsigned char)((left << 4) | (v >> 2));
+            left = v & 0x03;
+            quad = 3;
+            break;
+        default:
+            o[olen++] = (unsigned char)((left << 6) | v);
+            quad = 0;
+            break;
+        }
+    }
+    if (quad == 1)
+        return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                            "Invalid base64-encoded string: number of data "
+                            "characters (%zu) cannot be 1 more than a "
+                            "multiple of 4",
+                            data);
+    if (quad != 0)
+        return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                            "Incorrect padding");
+done:
+    memset(out, 0, sizeof(*out));
+    out->type = QC_VAL_BYTES;
+    out->u.s.ptr = (const char *)o;
+    out->u.s.len = olen;
+    out->u.s.nchars = olen;
+    return QC_OK;
+}
+
+/* ---------------------------------------------------------------- shapes */
+
+static int s_shape(s_ctx *c, uint16_t si, const s_jnode *n, qc_value *out);
+
+/* Returns the key a structure member has in the JSON body. */
+static const char *s_json_name(const qc_member *mem, size_t *len)
+{
+    if (mem->wire_name && mem->wire_name[0]) {
+        *len = strlen(mem->wire_name);
+        return mem->wire_name;
+    }
+    *len = mem->name_len;
+    return mem->name;
+}
+
+/* _has_unknown_tagged_union_member: a union must have exactly one non-null
+ * member besides "__type"; one the model does not know gives
+ * {"SDK_UNKNOWN_MEMBER": {"name": key}}. Sets *done when out is that. */
+static int s_union(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                   qc_value *out, int *done)
+{
+    const s_jnode *tag = NULL;
+    size_t set = 0;
+    *done = 0;
+    for (size_t i = 0; i < n->len; i++) {
+        const s_jmember *m = &n->u.members[i];
+        if (s_eq(m->key.u.str, m->key.len, "__type") ||
+            m->value.type == S_J_NULL)
+            continue;
+        if (!tag)
+            tag = &m->key;
+        set++;
+    }
+    if (set != 1)
+        return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                            "Invalid service response: %s must have one "
+                            "and only one member set.",
+                            sh->name);
+    for (size_t i = 0; i < sh->n_members; i++) {
+        size_t jl;
+        const char *jn = s_json_name(qc_shape_member(c->m, sh, i), &jl);
+        if (tag->len == jl && memcmp(tag->u.str, jn, jl) == 0)
+            return QC_OK;
+    }
+    qc_value inner, name;
+    int rc = s_new_map(c->a, out, 1);
+    if (rc == QC_OK)
+        rc = s_new_map(c->a, &inner, 1);
+    if (rc == QC_OK)
+        rc = s_set_copy(c->a, &name, tag->u.str, tag->len,
+                        (tag->flags & S_JF_SURROGATE) != 0);
+    if (rc == QC_OK)
+        rc = s_put(&inner, 1, "name", 4, &name);
+    if (rc == QC_OK)
+        rc = s_put(out, 1, "SDK_UNKNOWN_MEMBER", 18, &inner);
+    *done = rc == QC_OK;
+    return rc;
+}
+
+/* BaseJSONParser._handle_structure. */
+static int s_structure(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                       qc_value *out)
+{
+    if (n->type == S_J_NULL) {
+        qc_value_set_null(out);
+        return QC_OK;
+    }
+    if (n->type != S_J_OBJ)
+        return s_bad_type(c, sh, n, "structure");
+    int rc, done;
+    if (sh->flags & QC_SF_UNION) {
+        rc = s_union(c, sh, n, out, &done);
+        if (rc || done)
+            return rc;
+    }
+    rc = s_new_map(c->a, out, sh->n_members);
+    for (size_t i = 0; rc == QC_OK && i < sh->n_members; i++) {
+        const qc_member *mem = qc_shape_member(c->m, sh, i);
+        size_t jl;
+        const char *jn = s_json_name(mem, &jl);
+        const s_jnode *v = s_obj_get(n, jn, jl);
+        if (!v || v->type == S_J_NULL)
+            continue;
+        qc_pair *p = &out->u.map.items[out->u.map.len];
+        rc = s_shape(c, mem->shape, v, &p->value);
+        if (rc == QC_OK) {
+            s_set_text(&p->key, mem->name, mem->name_len, 0);
+            out->u.map.len++;
+        }
+    }
+    return rc;
+}
+
+/* ResponseParser._handle_list: a list's items (None kept), a str's
+ * characters, a dict's keys. */
+static int s_list(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                  qc_value *out)
+{
+    int rc;
+    if (n->type == S_J_ARR) {
+        rc = qc_value_set_list(out, c->a, n->len);
+        for (size_t i = 0; rc == QC_OK && i < n->len; i++) {
+            if (n->u.items[i].type == S_J_NULL)
+                continue; /* already None */
+            rc = s_shape(c, sh->member, &n->u.items[i],
+                         &out->u.list.items[i]);
+        }
+        return rc;
+    }
+    if (n->type == S_J_OBJ) {
+        rc = qc_value_set_list(out, c->a, n->len);
+        for (size_t i = 0; rc == QC_OK && i < n->len; i++)
+            rc = s_shape(c, sh->member, &n->u.members[i].key,
+                         &out->u.list.items[i]);
+        return rc;
+    }
+    if (n->type == S_J_STR) {
+        size_t count = qc_utf8_count(n->u.str, n->len);
+        rc = qc_value_set_list(out, c->a, count);
+        const char *p = n->u.str;
+        for (size_t i = 0; rc == QC_OK && i < count; i++) {
+            const char *q = p;
+            unsigned cp = s_next_cp(&p);
+            s_jnode ch;
+            memset(&ch, 0, sizeof(ch));
+            ch.type = S_J_STR;
+            ch.u.str = q;
+            ch.len = (size_t)(p - q);
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                ch.flags = S_JF_SURROGATE;
+            rc = s_shape(c, sh->member, &ch, &out->u.list.items[i]);
+        }
+        return rc;
+    }
+    return s_bad_type(c, sh, n, "list");
+}
+
+/* BaseJSONParser._handle_map: keys and values through their shapes. */
+static int s_map(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                 qc_value *out)
+{
+    if (n->type != S_J_OBJ)
+        return s_bad_type(c, sh, n, "map");
+    int rc = qc_value_set_map(out, c->a, n->len);
+    for (size_t i = 0; rc == QC_OK && i < n->len; i++) {
+        const s_jmember *m = &n->u.members[i];
+        rc = s_shape(c, sh->key, &m->key, &out->u.map.items[i].key);
+        if (rc == QC_OK)
+            rc = s_shape(c, sh->value, &m->value,
+                         &out->u.map.items[i].value);
+    }
+    return rc;
+}
+
+/* RestJSONParser._handle_integer: int(value). */
+static int s_integer(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                     qc_value *out)
+{
+    switch (n->type) {
+    case S_J_FALSE:
+    case S_J_TRUE:
+        qc_value_set_int(out, n->type == S_J_TRUE);
+        return QC_OK;
+    case S_J_INT:
+        return s_int_from_digits(c->a, n->u.str, n->len, out);
+    case S_J_FLOAT: {
+        double d = trunc(n->u.f);
+        if (isnan(d) || isinf(d))
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "cannot convert float %s to integer",
+                                isnan(d) ? "NaN" : "infinity");
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+            qc_value_set_int(out, (int64_t)d);
+            return QC_OK;
+        }
+        int len = snprintf(NULL, 0, "%.0f", d);
+        char *t = len > 0 ? qc_arena_alloc(c->tmp, (size_t)len + 1) : NULL;
+        if (!t)
+            return QC_ERR_NOMEM;
+        snprintf(t, (size_t)len + 1, "%.0f", d);
+        return s_int_from_digits(c->a, t, (size_t)len, out);
+    }
+    case S_J_STR: {
+        int rc = s_py_int_text(c, n->u.str, n->len, out);
+        if (rc == S_PY_VALUE)
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "invalid literal for int() with base 10: "
+                                "'%.*s'",
+                                (int)(n->len > 200 ? 200 : n->len),
+                                n->u.str);
+        return rc;
+    }
+    default:
+        return s_bad_type(c, sh, n, "integer");
+    }
+}
+
+/* RestJSONParser._handle_float: float(value). */
+static int s_float(s_ctx *c, const qc_shape *sh, const s_jnode *n,
+                   qc_value *out)
+{
+    double d;
+    int rc;
+    switch (n->type) {
+    case S_J_FALSE:
+    case S_J_TRUE:
+        qc_value_set_float(out, n->type == S_J_TRUE ? 1.0 : 0.0);
+        return QC_OK;
+    case S_J_INT:
+        rc = s_strtod(c->tmp, n->u.str, n->len, &d);
+        if (rc)
+            return rc;
+        if (isinf(d))
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "int too large to convert to float");
+        qc_value_set_float(out, d);
+        return QC_OK;
+    case S_J_FLOAT:
+        qc_value_set_float(out, n->u.f);
+        return QC_OK;
+    case S_J_STR:
+        rc = s_py_float_text(c, n->u.str, n->len, &d);
+        if (rc == S_PY_VALUE)
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "could not convert string to float: '%.*s'",
+                                (int)(n->len > 200 ? 200 : n->len),
+                                n->u.str);
+        if (rc)
+            return rc;
+        qc_value_set_float(out, d);
+        return QC_OK;
+    default:
+        return s_bad_type(c, sh, n, "float");
+    }
+}
+
+/* ensure_boolean: a bool as is, a str by its lower-case text, else False. */
+static void s_boolean(const s_jnode *n, qc_value *out)
+{
+    if (n->type == S_J_STR)
+        qc_value_set_bool(out, s_ieq(n->u.str, n->len, "true"));
+    else
+        qc_value_set_bool(out, n->type == S_J_TRUE);
+}
+
+/* ResponseParser._parse_shape: dispatch on the shape's type. */
+static int s_shape(s_ctx *c, uint16_t si, const s_jnode *n, qc_value *out)
+{
+    const qc_shape *sh = &c->m->shapes[si];
+    switch (sh->type) {
+    case QC_T_STRUCTURE:
+        return s_structure(c, sh, n, out);
+    case QC_T_LIST:
+        return s_list(c, sh, n, out);
+    case QC_T_MAP:
+        return s_map(c, sh, n, out);
+    case QC_T_INTEGER:
+    case QC_T_LONG:
+        return s_integer(c, sh, n, out);
+    case QC_T_FLOAT:
+    case QC_T_DOUBLE:
+        return s_float(c, sh, n, out);
+    case QC_T_BOOLEAN:
+        s_boolean(n, out);
+        return QC_OK;
+    case QC_T_TIMESTAMP:
+        return s_timestamp(c, sh, n, out);
+    case QC_T_BLOB:
+        return s_blob(c, sh, n, out);
+    default: /* string, document: the value as json.loads gave it */
+        return s_copy(c, n, out);
+    }
+}
+
+/* Sets node to a STR node over (s, len). */
+static void s_str_node(s_jnode *node, const char *s, size_t len)
+{
+    memset(node, 0, sizeof(*node));
+    node->type = S_J_STR;
+    node->u.str = s;
+    node->len = len;
+}
+
+/* A header-located member (BaseRestParser): lists split on ',', jsonvalue
+ * strings base64-decoded and read as JSON, the rest through the shape. */
+static int s_header_member(s_ctx *c, const qc_member *mem, const s_hdr *h,
+                           qc_value *out)
+{
+    const qc_shape *sh = &c->m->shapes[mem->shape];
+    s_jnode node;
+    int rc;
+    if (sh->type == QC_T_LIST) {
+        size_t count = 1;
+        for (size_t i = 0; i < h->value_len; i++)
+            count += h->value[i] == ',';
+        rc = qc_value_set_list(out, c->a, count);
+        const char *p = h->value, *end = h->value + h->value_len;
+        for (size_t i = 0; rc == QC_OK && i < count; i++) {
+            const char *q = memchr(p, ',', (size_t)(end - p));
+            const char *e = q ? q : end, *b = p;
+            size_t sp;
+            while (b < e && (sp = s_space_len(b, e, 0)) != 0)
+                b += sp;
+            while (e > b) {
+                const char *k = e - 1;
+                while (k > b && ((unsigned char)*k & 0xC0) == 0x80)
+                    k--;
+                if (s_space_len(k, e, 0) != (size_t)(e - k))
+                    break;
+                e = k;
+            }
+            s_str_node(&node, b, (size_t)(e - b));
+            rc = s_shape(c, sh->member, &node, &out->u.list.items[i]);
+            p = q ? q + 1 : end;
+        }
+        return rc;
+    }
+    if (sh->type == QC_T_STRING &&
+        ((mem->flags & QC_MF_JSONVALUE) || (sh->flags & QC_SF_JSONVALUE))) {
+        s_str_node(&node, h->value, h->value_len);
+        qc_value raw;
+        rc = s_blob(c, sh, &node, &raw);
+        if (rc)
+            return rc;
+        rc = s_check_utf8(raw.u.s.ptr, raw.u.s.len, c->err);
+        if (rc)
+            return rc;
+        rc = s_json_read(c->tmp, raw.u.s.ptr, raw.u.s.len, &node);
+        if (rc == S_JSON_SYNTAX || rc == S_JSON_DEPTH)
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "header %s does not hold valid JSON",
+                                h->lname);
+        if (rc)
+            return rc;
+        return s_copy(c, &node, out);
+    }
+    s_str_node(&node, h->value, h->value_len);
+    return s_shape(c, mem->shape, &node, out);
+}
+
+/* _parse_non_payload_attrs: members bound to headers or the status code,
+ * stored into top (room for cap). */
+static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
+                         size_t cap)
+{
+    for (size_t i = 0; i < sh->n_members; i++) {
+        const qc_member *mem = qc_shape_member(c->m, sh, i);
+        qc_value v;
+        int rc = QC_OK;
+        if (mem->location == QC_LOC_STATUS) {
+            char digits[24];
+            int dl = snprintf(digits, sizeof(digits), "%ld", c->resp->status);
+            s_jnode node;
+            memset(&node, 0, sizeof(node));
+            node.type = S_J_INT;
+            node.u.str = digits;
+            node.len = (size_t)dl;
+            rc = s_shape(c, mem->shape, &node, &v);
+        } else if (mem->location == QC_LOC_HEADERS) {
+            size_t pl;
+            const char *prefix = s_json_name(mem, &pl);
+            rc = s_new_map(c->a, &v, c->n_hdrs);
+            for (size_t k = 0; rc == QC_OK && k < c->n_hdrs; k++) {
+                const s_hdr *h = &c->hdrs[k];
+                size_t j;
+                if (h->lname_len < pl)
+                    continue;
+                for (j = 0; j < pl; j++) {
+                    char ch = prefix[j];
+                    if (ch >= 'A' && ch <= 'Z')
+                        ch = (char)(ch - 'A' + 'a');
+                    if (h->lname[j] != ch)
+                        break;
+                }
+                if (j < pl)
+                    continue;
+                qc_pair *p = &v.u.map.items[v.u.map.len++];
+                rc = s_set_copy(c->a, &p->key, h->name + pl, h->name_len - pl,
+                                0);
+                s_set_text(&p->value, h->value, h->value_len, 0);
+            }
+        } else if (mem->location == QC_LOC_HEADER) {
+            size_t hl;
+            const char *hn = s_json_name(mem, &hl);
+            char *name = qc_arena_strndup(c->tmp, hn, hl);
+            if (!name)
+                return QC_ERR_NOMEM;
+            const s_hdr *h = s_header(c, name);
+            if (!h)
+                continue;
+            rc = s_header_member(c, mem, h, &v);
+        } else {
+            continue;
+        }
+        if (rc == QC_OK)
+            rc = s_put(top, cap, mem->name, mem->name_len, &v);
+        if (rc)
+            return rc;
+    }
+    return QC_OK;
+}
+
+/* Merges the body members parsed with structure shape sh into top. */
+static int s_payload(s_ctx *c, const qc_shape *sh, qc_value *top, size_t cap)
+{
+    const s_jnode *body;
+    qc_value parsed;
+    int rc = s_body(c, &body);
+    if (rc)
+        return rc;
+    rc = s_structure(c, sh, body, &parsed);
+    if (rc)
+        return rc;
+    if (parsed.type != QC_VAL_MAP)
+        return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                            "Unable to parse the response: the body is JSON "
+                            "null ('NoneType' object is not iterable)");
+    for (size_t i = 0; rc == QC_OK && i < parsed.u.map.len; i++) {
+        const qc_pair *p = &parsed.u.map.items[i];
+        rc = s_put(top, cap, p->key.u.s.ptr, p->key.u.s.len, &p->value);
+    }
+    return rc;
+}
+
+/* --------------------------------------------------------------- errors */
+
+/* http.client.responses: the reason phrase of a status, or "". */
+static const char *s_reason(long status)
+{
+    static const struct {
+        short code;
+        const char *text;
+    } table[] = {
+        {100, "Continue"},
+        {101, "Switching Protocols"},
+        {102, "Processing"},
+        {103, "Early Hints"},
+        {200, "OK"},
+        {201, "Created"},
+        {202, "Accepted"},
+        {203, "Non-Authoritative Information"},
+        {204, "No Content"},
+        {205, "Reset Content"},
+        {206, "Partial Content"},
+        {207, "Multi-Status"},
+        {208, "Already Reported"},
+        {226, "IM Used"},
+        {300, "Multiple Choices"},
+        {301, "Moved Permanently"},
+        {302, "Found"},
+        {303, "See Other"},
+        {304, "Not Modified"},
+        {305, "Use Proxy"},
+        {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"},
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {402, "Payment Required"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {406, "Not Acceptable"},
+        {407, "Proxy Authentication Required"},
+        {408, "Request Timeout"},
+        {409, "Conflict"},
+        {410, "Gone"},
+        {411, "Length Required"},
+        {412, "Precondition Failed"},
+        {413, "Request Entity Too Large"},
+        {414, "Request-URI Too Long"},
+        {415, "Unsupported Media Type"},
+        {416, "Requested Range Not Satisfiable"},
+        {417, "Expectation Failed"},
+        {418, "I'm a Teapot"},
+        {421, "Misdirected Request"},
+        {422, "Unprocessable Entity"},
+        {423, "Locked"},
+        {424, "Failed Dependency"},
+        {425, "Too Early"},
+        {426, "Upgrade Required"},
+        {428, "Precondition Required"},
+        {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"},
+        {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"},
+        {501, "Not Implemented"},
+        {502, "Bad Gateway"},
+        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"},
+        {505, "HTTP Version Not Supported"},
+        {506, "Variant Also Negotiates"},
+        {507, "Insufficient Storage"},
+        {508, "Loop Detected"},
+        {510, "Not Extended"},
+        {511, "Network Authentication Required"},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (table[i].code == status)
+            return table[i].text;
+    return "";
+}
+
+/* _is_generic_error_response: a 5xx whose body, stripped of ASCII
+ * whitespace, is empty or starts with "<html>". */
+static int s_is_generic(const qc_http_response *resp)
+{
+    if (resp->status < 500)
+        return 0;
+    const char *s = resp->body.data;
+    size_t len = resp->body.len, i = 0;
+    while (i < len && (s[i] == ' ' || (s[i] >= 0x09 && s[i] <= 0x0D)))
+        i++;
+    if (i == len)
+        return 1;
+    return len - i >= 6 && memcmp(s + i, "<html>", 6) == 0;
+}
+
+/* Applies code.split(':', 1)[0].rsplit('#', 1)[-1] to a str code. */
+static void s_code_trim(const char **s, size_t *len)
+{
+    const char *colon = memchr(*s, ':', *len);
+    if (colon)
+        *len = (size_t)(colon - *s);
+    for (size_t i = *len; i > 0; i--) {
+        if ((*s)[i - 1] == '#') {
+            *len -= i;
+            *s += i;
+            break;
+        }
+    }
+}
+
+/* Returns whether JSON list/dict n contains the one-character str ch (as
+ * an item or a key), which is what Python's `ch in n` tests. */
+static int s_contains(const s_jnode *n, const char *ch)
+{
+    for (size_t i = 0; i < n->len; i++) {
+        const s_jnode *x =
+            n->type == S_J_ARR ? &n->u.items[i] : &n->u.members[i].key;
+        if (x->type == S_J_STR && s_eq(x->u.str, x->len, ch))
+            return 1;
+    }
+    return 0;
+}
+
+/* Sets v to the arena copy of a str error code after trimming. */
+static int s_code_value(s_ctx *c, const char *s, size_t len, int surrogate,
+                        qc_value *v)
+{
+    s_code_trim(&s, &len);
+    return s_set_copy(c->a, v, s, len, surrogate);
+}
+
+/* Sets v from a JSON code value as botocore would store it: null leaves
+ * *set 0; a str is trimmed. From "__type" (from_type), an int/float/bool
+ * makes botocore raise (`in` on a number) and a list/dict is stored unless
+ * it holds ':' or '#' (then .split/.rsplit fails); from "code"/"Code" any
+ * other value is stored as is. */
+static int s_code_from_json(s_ctx *c, const s_jnode *n, int from_type,
+                            qc_value *v, int *set)
+{
+    *set = 0;
+    if (n->type == S_J_NULL)
+        return QC_OK;
+    *set = 1;
+    if (n->type == S_J_STR)
+        return s_code_value(c, n->u.str, n->len,
+                            (n->flags & S_JF_SURROGATE) != 0, v);
+    if (!from_type)
+        return s_copy(c, n, v); /* stored as is, whatever its type */
+    if (n->type == S_J_ARR || n->type == S_J_OBJ) {
+        if (s_contains(n, ":") || s_contains(n, "#"))
+            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                                "Unable to parse the error response: '%s' "
+                                "object has no attribute 'split'",
+                                s_pytype(n));
+        return s_copy(c, n, v);
+    }
+    return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                        "Unable to parse the error response: argument of "
+                        "type '%s' is not iterable",
+                        s_pytype(n));
+}
+
+/* Builds {"Error": {...}, "ResponseMetadata": {...}} for an error reply
+ * (generic, or BaseJSONParser._do_error_parse + _inject_error_code) into
+ * top (room for cap) and md (room for 5). */
+static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
+{
+    const qc_http_response *resp = c->resp;
+    qc_value error, v;
+    char digits[24];
+    int dl = snprintf(digits, sizeof(digits), "%ld", resp->status);
+    int rc = s_new_map(c->a, &error, 4);
+    if (rc)
+        return rc;
+    if (s_is_generic(resp)) {
+        rc = s_set_copy(c->a, &v, digits, (size_t)dl, 0);
+        if (rc == QC_OK)
+            rc = s_put(&error, 4, "Code", 4, &v);
+        const char *reason = s_reason(resp->status);
+        s_set_text(&v, reason, strlen(reason), 0);
+        if (rc == QC_OK)
+            rc = s_put(&error, 4, "Message", 7, &v);
+        if (rc == QC_OK)
+            rc = s_put(top, cap, "Error", 5, &error);
+        if (rc == QC_OK)
+            rc = s_put(top, cap, "ResponseMetadata", 16, md);
+        return rc;
+    }
+    const s_jnode *body, *x;
+    rc = s_body(c, &body);
+    if (rc)
+        return rc;
+    if (body->type != S_J_OBJ)
+        return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                            "Unable to parse the error response: '%s' "
+                            "object has no attribute 'get'",
+                            s_pytype(body));
+    /* Message: body.get('message', body.get('Message', '')). */
+    if ((x = s_obj_get(body, "message", 7)) != NULL ||
+        (x = s_obj_get(body, "Message", 7)) != NULL)
+        rc = s_copy(c, x, &v);
+    else
+        s_set_text(&v, "", 0, 0);
+    if (rc == QC_OK)
+        rc = s_put(&error, 4, "Message", 7, &v);
+    s_set_text(&v, "", 0, 0);
+    if (rc == QC_OK)
+        rc = s_put(&error, 4, "Code", 4, &v);
+    if (rc)
+        return rc;
+    /* code = body.get('__type', str(status)), trimmed. */
+    qc_value code;
+    int set = 1;
+    if ((x = s_obj_get(body, "__type", 6)) != NULL)
+        rc = s_code_from_json(c, x, 1, &code, &set);
+    else
+        rc = s_code_value(c, digits, (size_t)dl, 0, &code);
+    if (rc)
+        return rc;
+    if (set) {
+        const s_hdr *q = s_header(c, "x-amzn-query-error");
+        if (q) {
+            const char *semi = memchr(q->value, ';', q->value_len);
+            if (semi && semi != q->value &&
+                !memchr(semi + 1, ';',
+                        q->value_len - (size_t)(semi + 1 - q->value))) {
+                rc = s_put(&error, 4, "QueryErrorCode", 14, &code);
+                s_set_text(&v, semi + 1,
+                           q->value_len - (size_t)(semi + 1 - q->value), 0);
+                if (rc == QC_OK)
+                    rc = s_put(&error, 4, "Type", 4, &v);
+                if (rc == QC_OK)
+                    rc = s_set_copy(c->a, &code, q->value,
+                                    (size_t)(semi - q->value), 0);
+            }
+        }
+        if (rc == QC_OK)
+            rc = s_put(&error, 4, "Code", 4, &code);
+        if (rc)
+            return rc;
+    }
+    /* RestJSONParser._inject_error_code. */
+    const s_hdr *et = s_header(c, "x-amzn-errortype");
+    if (et) {
+        rc = s_code_value(c, et->value, et->value_len, 0, &code);
+        set = 1;
+    } else if ((x = s_obj_get(body, "code", 4)) != NULL ||
+               (x = s_obj_get(body, "Code", 4)) != NULL) {
+        rc = s_code_from_json(c, x, 0, &code, &set);
+    } else {
+        set = 0;
+    }
+    if (rc == QC_OK && set)
+        rc = s_put(&error, 4, "Code", 4, &code);
+    if (rc == QC_OK)
+        rc = s_put(top, cap, "Error", 5, &error);
+    const s_hdr *rid = s_header(c, "x-amzn-requestid");
+    if (rc == QC_OK && rid) {
+        s_set_text(&v, rid->value, rid->value_len, 0);
+        rc = s_put(md, 5, "RequestId", 9, &v);
+    }
+    if (rc == QC_OK)
+        rc = s_put(top, cap, "ResponseMetadata", 16, md);
+    return rc;
+}
+
+/* The error shape whose code is the str (s, len), or NULL. */
+static const qc_shape *s_error_shape(const qc_model *m, const char *s,
+                                     size_t len)
+{
+    for (size_t i = 0; i < m->n_error_shapes; i++) {
+        const qc_shape *sh = &m->shapes[m->error_shapes[i]];
+        const char *code = sh->error_code ? sh->error_code : sh->name;
+        if (code && s_eq(s, len, code))
+            return sh;
+    }
+    return NULL;
+}
+
+/* --------------------------------------------------------------- public */
+
+/* Fills *out with botocore's parsed dict for resp (everything in a);
+ * *error_code gets the service error code (arena string) or NULL. */
+int qc_parse_response(const qc_model *m, const qc_operation *op,
+                      const qc_http_response *resp, int retry_attempts,
+                      qc_arena *a, qc_value *out, const char **error_code,
+                      qc_error *err)
+{
+    s_ctx c;
+    qc_value top, md, v;
+    int rc;
+    memset(&c, 0, sizeof(c));
+    if (error_code)
+        *error_code = NULL;
+    if (!m || !op || !resp || !a || !out)
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "qc_parse_response: missing argument");
+    qc_value_set_null(out);
+    c.m = m;
+    c.resp = resp;
+    c.a = a;
+    c.err = err;
+    c.tmp = qc_arena_new();
+    if (!c.tmp)
+        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+    const qc_shape *oshape =
+        op->output != QC_NO_SHAPE ? &m->shapes[op->output] : NULL;
+    rc = s_merge_headers(&c);
+    if (rc)
+        goto out;
+    rc = s_new_map(a, &md, 5);
+    if (rc)
+        goto out;
+    long status = resp->status;
+    int is_error = status >= 301;
+    const qc_shape *eshape = NULL;
+    size_t cap = 2;
+    if (oshape)
+        cap += oshape->n_members;
+    if (is_error) {
+        /* Any modelled error may be named; size for the largest. */
+        for (size_t i = 0; i < m->n_error_shapes; i++) {
+            size_t n = 2u + m->shapes[m->error_shapes[i]].n_members;
+            if (n > cap)
+                cap = n;
+        }
+    }
+    rc = s_new_map(a, &top, cap);
+    if (rc)
+        goto out;
+    if (is_error) {
+        rc = s_error(&c, &top, cap, &md);
+    } else {
+        /* BaseRestParser._populate_response_metadata. */
+        const s_hdr *rid = s_header(&c, "x-amzn-requestid");
+        const s_hdr *rid2 = rid ? NULL : s_header(&c, "x-amz-request-id");
+        if (rid || rid2) {
+            const s_hdr *h = rid ? rid : rid2;
+            s_set_text(&v, h->value, h->value_len, 0);
+            rc = s_put(&md, 5, "RequestId", 9, &v);
+        }
+        if (rc == QC_OK && rid2) {
+            const s_hdr *host = s_header(&c, "x-amz-id-2");
+            s_set_text(&v, host ? host->value : "",
+                       host ? host->value_len : 0, 0);
+            rc = s_put(&md, 5, "HostId", 6, &v);
+        }
+        if (rc == QC_OK)
+            rc = s_put(&top, cap, "ResponseMetadata", 16, &md);
+        if (rc == QC_OK && oshape)
+            rc = s_non_payload(&c, oshape, &top, cap);
+        if (rc == QC_OK && oshape)
+            rc = s_payload(&c, oshape, &top, cap);
+    }
+    if (rc)
+        goto out;
+    /* ResponseParser.parse: status and headers into ResponseMetadata. */
+    qc_value_set_int(&v, status);
+    rc = s_put(&md, 5, "HTTPStatusCode", 14, &v);
+    if (rc == QC_OK)
+        rc = s_new_map(a, &v, c.n_hdrs);
+    for (size_t i = 0; rc == QC_OK && i < c.n_hdrs; i++) {
+        qc_pair *p = &v.u.map.items[v.u.map.len++];
+        s_set_text(&p->key, c.hdrs[i].lname, c.hdrs[i].lname_len, 0);
+        s_set_text(&p->value, c.hdrs[i].value, c.hdrs[i].value_len, 0);
+    }
+    if (rc == QC_OK)
+        rc = s_put(&md, 5, "HTTPHeaders", 11, &v);
+    if (rc)
+        goto out;
+    if (is_error) {
+        /* Endpoint._add_modeled_error_fields. */
+        const qc_value *errv = qc_value_map_get(&top, "Error", 5);
+        const qc_value *code = errv ? qc_value_map_get(errv, "Code", 4) : NULL;
+        if (code && (code->type == QC_VAL_LIST || code->type == QC_VAL_MAP)) {
+            rc = qc_error_set(err, QC_ERR_RESPONSE_PARSE,
+                              "Unable to parse the error response: "
+                              "unhashable type: '%s'",
+                              code->type == QC_VAL_LIST ? "list" : "dict");
+            goto out;
+        }
+        if (code && code->type == QC_VAL_STRING) {
+            eshape = s_error_shape(m, code->u.s.ptr, code->u.s.len);
+            if (error_code)
+                *error_code = code->u.s.ptr;
+        }
+        if (eshape && !s_is_generic(resp)) {
+            rc = s_non_payload(&c, eshape, &top, cap);
+            if (rc == QC_OK)
+                rc = s_payload(&c, eshape, &top, cap);
+            if (rc)
+                goto out;
+        }
+    }
+    /* Endpoint._send: RetryAttempts last. */
+    qc_value_set_int(&v, retry_attempts);
+    rc = s_put(&md, 5, "RetryAttempts", 13, &v);
+    if (rc)
+        goto out;
+    /* md was copied into top by value; refresh that copy. */
+    rc = s_put(&top, cap, "ResponseMetadata", 16, &md);
+    if (rc)
+        goto out;
+    *out = top;
+    rc = status >= 300 ? QC_ERR_SERVICE : QC_OK;
+out:
+    qc_arena_destroy(c.tmp);
+    if (rc == QC_ERR_NOMEM)
+        qc_error_set(err, rc, "out of memory while parsing the response");
+    else if (rc == QC_ERR_LIMIT)
+        qc_error_set(err, rc, "the response is too large to parse");
+    else if (rc == QC_ERR_INTERNAL)
+        qc_error_set(err, rc, "internal error while parsing the response");
+    else if (rc == QC_ERR_SERVICE && err)
+        qc_error_set(err, rc, "the service returned an error");
+    return rc;
+}

@@ -1,0 +1,205 @@
+/*
+ * transport_canned.c — a transport that answers every request with one
+ * fixed reply and no I/O (tests, per-call benchmarks), plus the thin
+ * qc_transport_* wrappers over the vtable.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+typedef struct s_canned {
+    qc_transport base;
+    long status;
+    qc_headers headers;
+    qc_buf body;
+    pthread_mutex_t lock;
+    int have_last;
+    qc_http_request last; /* guarded by lock */
+} s_canned;
+
+static const qc_transport_vtable s_canned_vtable;
+
+/* Returns QC_OK after appending copies of every header of src to dst, or
+ * the first error. */
+static int s_copy_headers(qc_headers *dst, const qc_headers *src)
+{
+    for (size_t i = 0; i < src->len; i++) {
+        const qc_header *h = &src->items[i];
+        int rc = qc_headers_add(dst, h->name, h->name_len, h->value,
+                                h->value_len);
+        if (rc)
+            return rc;
+    }
+    return QC_OK;
+}
+
+/* Returns QC_OK after appending src's bytes to dst, or an error code. */
+static int s_copy_buf(qc_buf *dst, const qc_buf *src)
+{
+    if (src->len == 0)
+        return QC_OK;
+    return qc_buf_append(dst, src->data, src->len);
+}
+
+/* Deep-copies src into out (initialised here). Returns QC_OK or an error;
+ * out is cleaned up on error. */
+static int s_copy_request(qc_http_request *out, const qc_http_request *src)
+{
+    qc_http_request_init(out);
+    out->method = src->method;
+    int rc;
+    if ((rc = s_copy_buf(&out->scheme, &src->scheme)) ||
+        (rc = s_copy_buf(&out->host, &src->host)) ||
+        (rc = s_copy_buf(&out->path, &src->path)) ||
+        (rc = s_copy_buf(&out->query, &src->query)) ||
+        (rc = s_copy_headers(&out->headers, &src->headers)) ||
+        (rc = s_copy_buf(&out->body, &src->body))) {
+        qc_http_request_clean_up(out);
+        return rc;
+    }
+    return QC_OK;
+}
+
+/* The vtable send: remembers req and writes the canned reply to resp. */
+static int s_send(qc_transport *base, const qc_http_request *req,
+                  const qc_send_options *opts, qc_http_response *resp,
+                  qc_error *err)
+{
+    (void)opts;
+    s_canned *t = (s_canned *)base;
+    if (!req || !resp)
+        return qc_error_set(err, QC_ERR_INVALID_ARG, "missing request");
+    qc_http_request copy;
+    int rc = s_copy_request(&copy, req);
+    if (rc)
+        return qc_error_set(err, rc, "could not copy the request");
+    pthread_mutex_lock(&t->lock);
+    if (t->have_last)
+        qc_http_request_clean_up(&t->last);
+    t->last = copy;
+    t->have_last = 1;
+    pthread_mutex_unlock(&t->lock);
+
+    resp->status = 0;
+    qc_headers_clean_up(&resp->headers);
+    qc_buf_reset(&resp->body);
+    if ((rc = s_copy_headers(&resp->headers, &t->headers)) ||
+        (rc = s_copy_buf(&resp->body, &t->body)))
+        return qc_error_set(err, rc, "could not copy the canned reply");
+    resp->status = t->status;
+    return QC_OK;
+}
+
+/* Frees the canned transport. */
+static void s_destroy(qc_transport *base)
+{
+    s_canned *t = (s_canned *)base;
+    if (t->have_last)
+        qc_http_request_clean_up(&t->last);
+    qc_headers_clean_up(&t->headers);
+    qc_buf_clean_up(&t->body);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+static const qc_transport_vtable s_canned_vtable = {s_send, s_destroy};
+
+/* Parses "Name: value\r\n..." (LF alone also ends a line) into h.
+ * Returns QC_OK, QC_ERR_INVALID_ARG for a line without a name, or
+ * QC_ERR_NOMEM. */
+static int s_parse_headers(qc_headers *h, const char *text)
+{
+    const char *p = text;
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        const char *end = eol ? eol : p + strlen(p);
+        const char *line_end = end;
+        if (line_end > p && line_end[-1] == '\r')
+            line_end--;
+        if (line_end > p) {
+            const char *colon = memchr(p, ':', (size_t)(line_end - p));
+            if (!colon || colon == p)
+                return QC_ERR_INVALID_ARG;
+            const char *v = colon + 1;
+            while (v < line_end && (*v == ' ' || *v == '\t'))
+                v++;
+            const char *ve = line_end;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            int rc = qc_headers_add(h, p, (size_t)(colon - p), v,
+                                    (size_t)(ve - v));
+            if (rc)
+                return rc;
+        }
+        p = eol ? eol + 1 : end;
+    }
+    return QC_OK;
+}
+
+/* Returns QC_OK with a new canned transport in *out (freed with
+ * qc_transport_destroy), QC_ERR_INVALID_ARG for malformed headers_crlf,
+ * or QC_ERR_NOMEM. headers_crlf and body may be NULL. */
+int qc_canned_transport_new(long status, const char *headers_crlf,
+                            const char *body, size_t body_len,
+                            qc_transport **out)
+{
+    if (!out)
+        return QC_ERR_INVALID_ARG;
+    *out = NULL;
+    s_canned *t = calloc(1, sizeof(*t));
+    if (!t)
+        return QC_ERR_NOMEM;
+    t->base.vtable = &s_canned_vtable;
+    t->status = status;
+    qc_headers_init(&t->headers);
+    qc_buf_init(&t->body, 0);
+    pthread_mutex_init(&t->lock, NULL);
+    int rc = QC_OK;
+    if (headers_crlf)
+        rc = s_parse_headers(&t->headers, headers_crlf);
+    if (!rc && body && body_len)
+        rc = qc_buf_append(&t->body, body, body_len);
+    if (rc) {
+        s_destroy(&t->base);
+        return rc;
+    }
+    *out = &t->base;
+    return QC_OK;
+}
+
+/* Copies the last request t saw into out (initialised here; the caller
+ * cleans it up). Returns QC_OK, QC_ERR_INVALID_ARG when t is not a canned
+ * transport or has seen no request yet, or QC_ERR_NOMEM. */
+int qc_canned_transport_last_request(qc_transport *base, qc_http_request *out)
+{
+    if (!base || base->vtable != &s_canned_vtable || !out)
+        return QC_ERR_INVALID_ARG;
+    s_canned *t = (s_canned *)base;
+    pthread_mutex_lock(&t->lock);
+    int rc = QC_ERR_INVALID_ARG;
+    if (t->have_last)
+        rc = s_copy_request(out, &t->last);
+    pthread_mutex_unlock(&t->lock);
+    if (rc == QC_ERR_INVALID_ARG)
+        qc_http_request_init(out);
+    return rc;
+}
+
+/* Sends req through t's vtable; returns its result. */
+int qc_transport_send(qc_transport *t, const qc_http_request *req,
+                      const qc_send_options *opts, qc_http_response *resp,
+                      qc_error *err)
+{
+    if (!t || !t->vtable || !t->vtable->send)
+        return qc_error_set(err, QC_ERR_INVALID_ARG, "no transport");
+    return t->vtable->send(t, req, opts, resp, err);
+}
+
+/* Destroys t through its vtable; NULL is ignored. */
+void qc_transport_destroy(qc_transport *t)
+{
+    if (t && t->vtable && t->vtable->destroy)
+        t->vtable->destroy(t);
+}

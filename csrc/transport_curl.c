@@ -1,0 +1,1088 @@
+/*
+ * transport_curl.c — the libcurl transport (the only user of curl.h).
+ *
+ * A pool of at most max_connections slots, each an easy handle driven by
+ * its own multi handle; the multi keeps the slot's connection cache so a
+ * keep-alive connection is reused by the next request that takes the slot
+ * (slots are handed out last-in first-out). A share object holds the DNS
+ * cache and TLS sessions for all slots. Every transfer runs in the calling
+ * thread through curl_multi_poll with short waits, so the caller's abort
+ * check runs between polls and the timeouts are measured here, as the
+ * time since the last byte moved (urllib3's per-operation socket timeout:
+ * the connect timeout while the request goes out, then the read timeout).
+ *
+ * The request goes out as http.client/urllib3 writes it for botocore:
+ * Host, then Accept-Encoding: identity unless the request has one, then
+ * Content-Length when a body is sent and the request has none, then
+ * User-Agent when configured and absent, then the request's own headers.
+ * curl's Accept, Expect and form Content-Type are suppressed.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "http.h"
+
+#define S_BODY_CAP ((size_t)256 << 20)  /* largest response body kept */
+#define S_BODY_RESERVE ((size_t)16 << 20) /* largest pre-sizing by length */
+#define S_TICK_MS 25                    /* longest wait between checks */
+#define S_PROGRESS_MS 50                /* put_file progress interval */
+/* http.client limits (botocore reports a reply over them as closed). */
+#define S_MAX_HEADER_LINES 100 /* lines of one header block, blank included */
+#define S_MAX_LINE 65536       /* bytes of one line, CRLF included */
+
+typedef struct s_slot {
+    CURL *easy;
+    CURLM *multi;
+    struct s_slot *next_free;
+    qc_buf url;
+    qc_buf line;
+    char errbuf[CURL_ERROR_SIZE];
+} s_slot;
+
+typedef struct s_curl_transport {
+    qc_transport base;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    s_slot *slots;
+    unsigned n_slots;
+    s_slot *free_list;
+    CURLSH *share;
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+    int verify_ssl;
+    int tcp_keepalive;
+    char *ca_bundle;
+    char *user_agent;
+    char *proxy_http;
+    char *proxy_https;
+    char *no_proxy;
+} s_curl_transport;
+
+/* The state of one transfer, shared with the curl callbacks. */
+typedef struct s_xfer {
+    qc_http_response *resp;
+    qc_error *err;
+    int cb_code;           /* error raised by a callback, or QC_OK */
+    int connected;         /* request may go out: read timing runs */
+    int64_t last_activity; /* ms, monotonic */
+    size_t block_lines;    /* lines of the current header block */
+    int headers_done;      /* the final header block ended */
+    int have_pending;      /* a header waits in pending_* for folds */
+    qc_buf pending_name;
+    qc_buf pending_value;
+    /* put_file only */
+    FILE *upload;
+} s_xfer;
+
+static const qc_transport_vtable s_curl_vtable;
+
+static pthread_once_t s_global_once = PTHREAD_ONCE_INIT;
+static CURLcode s_global_rc = CURLE_FAILED_INIT;
+
+/* Initialises libcurl once per process. */
+static void s_global_init(void)
+{
+    s_global_rc = curl_global_init(CURL_GLOBAL_ALL);
+}
+
+/* Returns monotonic time in milliseconds. */
+static int64_t s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns a malloc'd copy of s (NULL for NULL); sets *failed on NOMEM. */
+static char *s_strdup_opt(const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (!p) {
+        *failed = 1;
+        return NULL;
+    }
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+/* ------------------------------------------------------------ share lock */
+
+/* Locks the share mutex for data (curl calls this from any thread). */
+static void s_share_lock(CURL *handle, curl_lock_data data,
+                         curl_lock_access access, void *userptr)
+{
+    (void)handle;
+    (void)access;
+    s_curl_transport *t = userptr;
+    if ((unsigned)data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_lock(&t->share_locks[data]);
+}
+
+/* Unlocks the share mutex for data. */
+static void s_share_unlock(CURL *handle, curl_lock_data data, void *userptr)
+{
+    (void)handle;
+    s_curl_transport *t = userptr;
+    if ((unsigned)data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_unlock(&t->share_locks[data]);
+}
+
+/* ------------------------------------------------------------ slots */
+
+/* Frees a slot's curl handles (its cached connection closes). */
+static void s_slot_discard(s_slot *s)
+{
+    if (s->multi && s->easy)
+        curl_multi_remove_handle(s->multi, s->easy);
+    if (s->easy)
+        curl_easy_cleanup(s->easy);
+    if (s->multi)
+        curl_multi_cleanup(s->multi);
+    s->easy = NULL;
+    s->multi = NULL;
+}
+
+/* Takes a free slot, waiting while all are busy. Returns QC_OK with *out,
+ * QC_ERR_INTERRUPTED when should_abort fired, or QC_ERR_NOMEM. */
+static int s_slot_acquire(s_curl_transport *t, const qc_send_options *opts,
+                          s_slot **out, qc_error *err)
+{
+    *out = NULL;
+    pthread_mutex_lock(&t->lock);
+    while (!t->free_list) {
+        if (opts && opts->should_abort) {
+            pthread_mutex_unlock(&t->lock);
+            int stop = opts->should_abort(opts->abort_ctx);
+            pthread_mutex_lock(&t->lock);
+            if (stop) {
+                pthread_mutex_unlock(&t->lock);
+                qc_error_set(err, QC_ERR_INTERRUPTED,
+                             "interrupted while waiting for a connection "
+                             "from the pool");
+                return QC_ERR_INTERRUPTED;
+            }
+            if (t->free_list)
+                break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += (long)S_TICK_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec += 1;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&t->cond, &t->lock, &ts);
+    }
+    s_slot *s = t->free_list;
+    if (!s) { /* not reached: the loop above ends with a free slot */
+        pthread_mutex_unlock(&t->lock);
+        qc_error_set(err, QC_ERR_INTERNAL, "connection pool empty");
+        return QC_ERR_INTERNAL;
+    }
+    t->free_list = s->next_free;
+    s->next_free = NULL;
+    pthread_mutex_unlock(&t->lock);
+
+    if (!s->easy) {
+        s->easy = curl_easy_init();
+        s->multi = curl_multi_init();
+        if (!s->easy || !s->multi) {
+            s_slot_discard(s);
+            pthread_mutex_lock(&t->lock);
+            s->next_free = t->free_list;
+            t->free_list = s;
+            pthread_cond_signal(&t->cond);
+            pthread_mutex_unlock(&t->lock);
+            qc_error_set(err, QC_ERR_NOMEM, "could not create a curl handle");
+            return QC_ERR_NOMEM;
+        }
+    }
+    *out = s;
+    return QC_OK;
+}
+
+/* Returns slot s to the pool; a slot whose transfer failed (broken) loses
+ * its handles and connection first. */
+static void s_slot_release(s_curl_transport *t, s_slot *s, int broken)
+{
+    if (!s)
+        return;
+    if (broken)
+        s_slot_discard(s);
+    qc_buf_reset(&s->url);
+    qc_buf_reset(&s->line);
+    pthread_mutex_lock(&t->lock);
+    s->next_free = t->free_list;
+    t->free_list = s;
+    pthread_cond_signal(&t->cond);
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* ------------------------------------------------------------ callbacks */
+
+/* Records a callback failure (first one wins); returns 0. */
+static size_t s_cb_fail(s_xfer *x, int code, const char *msg)
+{
+    if (x->cb_code == QC_OK) {
+        x->cb_code = code;
+        qc_error_set(x->err, code, "%s", msg);
+    }
+    return 0;
+}
+
+/* Adds the pending header to the response; returns 1 on success. */
+static int s_flush_pending(s_xfer *x)
+{
+    if (!x->have_pending)
+        return 1;
+    x->have_pending = 0;
+    const char *v = x->pending_value.data ? x->pending_value.data : "";
+    int rc = qc_headers_add(&x->resp->headers, x->pending_name.data,
+                            x->pending_name.len, v, x->pending_value.len);
+    if (rc == QC_ERR_NOMEM) {
+        s_cb_fail(x, QC_ERR_NOMEM, "out of memory storing a response header");
+        return 0;
+    }
+    if (rc != QC_OK) {
+        s_cb_fail(x, QC_ERR_HTTP, "the response holds an invalid header");
+        return 0;
+    }
+    if (x->pending_name.len == 14 &&
+        strncasecmp(x->pending_name.data, "content-length", 14) == 0) {
+        /* Pre-size the body buffer; a wrong length only costs memory. */
+        char *end = NULL;
+        errno = 0;
+        unsigned long long cl = strtoull(v, &end, 10);
+        if (errno == 0 && end != v && cl > 0) {
+            size_t want = cl < S_BODY_RESERVE ? (size_t)cl : S_BODY_RESERVE;
+            if (want > x->resp->body.len &&
+                qc_buf_reserve(&x->resp->body, want - x->resp->body.len)) {
+                /* left to the writes to report */
+            }
+        }
+    }
+    return 1;
+}
+
+/* Receives one header line of the reply. Returns n, or 0 to stop. */
+static size_t s_on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+    s_xfer *x = ud;
+    size_t n = size * nitems;
+    x->last_activity = s_now_ms();
+    if (n > S_MAX_LINE)
+        return s_cb_fail(x, QC_ERR_CONNECTION_CLOSED,
+                         "a response header line is longer than 65536 "
+                         "bytes");
+    size_t len = n;
+    if (len && buf[len - 1] == '\n')
+        len--;
+    if (len && buf[len - 1] == '\r')
+        len--;
+
+    if (len >= 5 && memcmp(buf, "HTTP/", 5) == 0) {
+        /* A status line starts a new block: keep only the last one. */
+        qc_headers_clean_up(&x->resp->headers);
+        x->block_lines = 0;
+        x->headers_done = 0;
+        x->have_pending = 0;
+        return n;
+    }
+    if (x->headers_done)
+        return n; /* trailers of a chunked body are not headers */
+    if (++x->block_lines > S_MAX_HEADER_LINES)
+        return s_cb_fail(x, QC_ERR_CONNECTION_CLOSED,
+                         "got more than 100 headers");
+    if (len == 0) {
+        if (!s_flush_pending(x))
+            return 0;
+        x->headers_done = 1;
+        return n;
+    }
+    if (buf[0] == ' ' || buf[0] == '\t') {
+        /* obs-fold: the line continues the previous value. */
+        size_t i = 0;
+        while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+            i++;
+        if (!x->have_pending || i == len)
+            return n;
+        if (qc_buf_append_byte(&x->pending_value, ' ') ||
+            qc_buf_append(&x->pending_value, buf + i, len - i))
+            return s_cb_fail(x, QC_ERR_NOMEM,
+                             "out of memory storing a response header");
+        return n;
+    }
+    if (!s_flush_pending(x))
+        return 0;
+    const char *colon = memchr(buf, ':', len);
+    if (!colon || colon == buf)
+        return n; /* not a header line: ignored */
+    size_t name_len = (size_t)(colon - buf);
+    size_t i = name_len + 1;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+        i++;
+    qc_buf_reset(&x->pending_name);
+    qc_buf_reset(&x->pending_value);
+    if (qc_buf_append(&x->pending_name, buf, name_len) ||
+        qc_buf_append(&x->pending_value, buf + i, len - i))
+        return s_cb_fail(x, QC_ERR_NOMEM,
+                         "out of memory storing a response header");
+    x->have_pending = 1;
+    return n;
+}
+
+/* Receives body bytes. Returns n, or 0 to stop. */
+static size_t s_on_body(char *buf, size_t size, size_t nitems, void *ud)
+{
+    s_xfer *x = ud;
+    size_t n = size * nitems;
+    x->last_activity = s_now_ms();
+    int rc = qc_buf_append(&x->resp->body, buf, n);
+    if (rc == QC_ERR_LIMIT)
+        return s_cb_fail(x, QC_ERR_LIMIT,
+                         "the response body is larger than 256 MiB");
+    if (rc != QC_OK)
+        return s_cb_fail(x, QC_ERR_NOMEM,
+                         "out of memory storing the response body");
+    return n;
+}
+
+/* Called once the connection is ready and the request is about to go out;
+ * from here on the read timeout applies. Returns CURL_PREREQFUNC_OK. */
+static int s_on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip,
+                       int conn_primary_port, int conn_local_port)
+{
+    (void)conn_primary_ip;
+    (void)conn_local_ip;
+    (void)conn_primary_port;
+    (void)conn_local_port;
+    s_xfer *x = ud;
+    x->connected = 1;
+    x->last_activity = s_now_ms();
+    return CURL_PREREQFUNC_OK;
+}
+
+/* Supplies upload bytes from the file. Returns the count, 0 at the end, or
+ * CURL_READFUNC_ABORT on a read error. */
+static size_t s_on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+    s_xfer *x = ud;
+    size_t n = fread(buf, 1, size * nitems, x->upload);
+    if (n == 0 && ferror(x->upload)) {
+        s_cb_fail(x, QC_ERR_HTTP, "reading the upload file failed");
+        return CURL_READFUNC_ABORT;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ set-up */
+
+/* Returns 1 when host (host[:port], as in the Host header) must bypass the
+ * proxy under no_proxy, as Python's proxy_bypass_environment decides. */
+static int s_bypass_proxy(const char *no_proxy, const char *host,
+                          size_t host_len)
+{
+    if (!no_proxy || !*no_proxy)
+        return 0;
+    if (strcmp(no_proxy, "*") == 0)
+        return 1;
+    /* hostonly: host without a trailing :digits port. */
+    size_t only_len = host_len;
+    const char *colon = NULL;
+    for (size_t i = host_len; i > 0; i--)
+        if (host[i - 1] == ':') {
+            colon = host + i - 1;
+            break;
+        }
+    if (colon) {
+        const char *p = colon + 1;
+        while (p < host + host_len && *p >= '0' && *p <= '9')
+            p++;
+        if (p == host + host_len)
+            only_len = (size_t)(colon - host);
+    }
+    const char *p = no_proxy;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        const char *a = p, *b = end;
+        while (a < b && (*a == ' ' || *a == '\t' || *a == '\n' ||
+                         *a == '\r' || *a == '\f' || *a == '\v'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' ||
+                         b[-1] == '\r' || b[-1] == '\f' || b[-1] == '\v'))
+            b--;
+        if (a < b) {
+            while (a < b && *a == '.')
+                a++;
+            size_t nl = (size_t)(b - a);
+            const size_t lens[2] = {only_len, host_len};
+            for (int k = 0; k < 2; k++) {
+                size_t hl = lens[k];
+                if (hl == nl && strncasecmp(host, a, nl) == 0)
+                    return 1;
+                if (hl > nl && host[hl - nl - 1] == '.' &&
+                    strncasecmp(host + hl - nl, a, nl) == 0)
+                    return 1;
+            }
+        }
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* Returns the proxy URL to use for (scheme, host), or NULL for none. */
+static const char *s_pick_proxy(const s_curl_transport *t, const char *scheme,
+                                size_t scheme_len, const char *host,
+                                size_t host_len)
+{
+    const char *proxy = NULL;
+    if (scheme_len == 5 && strncasecmp(scheme, "https", 5) == 0)
+        proxy = t->proxy_https;
+    else if (scheme_len == 4 && strncasecmp(scheme, "http", 4) == 0)
+        proxy = t->proxy_http;
+    if (!proxy || !*proxy)
+        return NULL;
+    if (s_bypass_proxy(t->no_proxy, host, host_len))
+        return NULL;
+    return proxy;
+}
+
+/* Appends "name: value" (or curl's "name;" form for an empty value) to
+ * *list. Returns QC_OK or QC_ERR_NOMEM. */
+static int s_add_header(s_slot *s, struct curl_slist **list, const char *name,
+                        size_t name_len, const char *value, size_t value_len)
+{
+    qc_buf_reset(&s->line);
+    int rc = qc_buf_append(&s->line, name, name_len);
+    if (!rc)
+        rc = value_len ? qc_buf_append(&s->line, ": ", 2)
+                       : qc_buf_append_byte(&s->line, ';');
+    if (!rc && value_len)
+        rc = qc_buf_append(&s->line, value, value_len);
+    if (rc || !s->line.data)
+        return QC_ERR_NOMEM;
+    struct curl_slist *n = curl_slist_append(*list, s->line.data);
+    if (!n)
+        return QC_ERR_NOMEM;
+    *list = n;
+    return QC_OK;
+}
+
+/* Appends a literal header line such as "Expect:". */
+static int s_add_raw(struct curl_slist **list, const char *line)
+{
+    struct curl_slist *n = curl_slist_append(*list, line);
+    if (!n)
+        return QC_ERR_NOMEM;
+    *list = n;
+    return QC_OK;
+}
+
+/* Builds the header list in http.client's order (see the file comment).
+ * body_len < 0 means no body is sent. Returns QC_OK or QC_ERR_NOMEM; the
+ * caller frees *out with curl_slist_free_all. */
+static int s_build_headers(const s_curl_transport *t, s_slot *s,
+                           const qc_headers *h, long long body_len,
+                           struct curl_slist **out)
+{
+    struct curl_slist *list = NULL;
+    int rc = QC_OK;
+    char num[32];
+    if (!qc_headers_get(h, "Accept-Encoding", 15))
+        rc = s_add_raw(&list, "Accept-Encoding: identity");
+    if (!rc && body_len >= 0 && !qc_headers_get(h, "Content-Length", 14) &&
+        !qc_headers_get(h, "Transfer-Encoding", 17)) {
+        snprintf(num, sizeof(num), "%lld", body_len);
+        rc = s_add_header(s, &list, "Content-Length", 14, num, strlen(num));
+    }
+    if (!rc && t->user_agent && !qc_headers_get(h, "User-Agent", 10))
+        rc = s_add_header(s, &list, "User-Agent", 10, t->user_agent,
+                          strlen(t->user_agent));
+    for (size_t i = 0; !rc && i < h->len; i++)
+        rc = s_add_header(s, &list, h->items[i].name, h->items[i].name_len,
+                          h->items[i].value, h->items[i].value_len);
+    if (!rc && !qc_headers_get(h, "Accept", 6))
+        rc = s_add_raw(&list, "Accept:");
+    if (!rc && !qc_headers_get(h, "Expect", 6))
+        rc = s_add_raw(&list, "Expect:");
+    if (!rc && !qc_headers_get(h, "Content-Type", 12))
+        rc = s_add_raw(&list, "Content-Type:");
+    if (rc) {
+        curl_slist_free_all(list);
+        return rc;
+    }
+    *out = list;
+    return QC_OK;
+}
+
+/* Sets the options every transfer shares. Returns QC_OK or an error. */
+static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
+                          const char *url, const char *proxy,
+                          const qc_send_options *opts, qc_error *err)
+{
+    CURL *e = s->easy;
+    CURLcode c = CURLE_OK;
+    curl_easy_reset(e);
+    s->errbuf[0] = '\0';
+#define S_SET(opt, val)                                                       \
+    do {                                                                      \
+        if (c == CURLE_OK)                                                    \
+            c = curl_easy_setopt(e, opt, val);                                \
+    } while (0)
+    S_SET(CURLOPT_SHARE, t->share);
+    S_SET(CURLOPT_NOSIGNAL, 1L);
+    S_SET(CURLOPT_ERRORBUFFER, s->errbuf);
+    S_SET(CURLOPT_URL, url);
+    S_SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    S_SET(CURLOPT_PATH_AS_IS, 1L);
+    S_SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    S_SET(CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    S_SET(CURLOPT_HEADERFUNCTION, s_on_header);
+    S_SET(CURLOPT_HEADERDATA, x);
+    S_SET(CURLOPT_WRITEFUNCTION, s_on_body);
+    S_SET(CURLOPT_WRITEDATA, x);
+    S_SET(CURLOPT_PREREQFUNCTION, s_on_prereq);
+    S_SET(CURLOPT_PREREQDATA, x);
+    S_SET(CURLOPT_SSL_VERIFYPEER, t->verify_ssl ? 1L : 0L);
+    S_SET(CURLOPT_SSL_VERIFYHOST, t->verify_ssl ? 2L : 0L);
+    if (t->ca_bundle)
+        S_SET(CURLOPT_CAINFO, t->ca_bundle);
+    S_SET(CURLOPT_TCP_KEEPALIVE, t->tcp_keepalive ? 1L : 0L);
+    /* The caller decides proxies; curl must not read the environment. */
+    S_SET(CURLOPT_PROXY, proxy ? proxy : "");
+    S_SET(CURLOPT_NOPROXY, "");
+    S_SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    if (opts && opts->connect_timeout_ms > 0)
+        S_SET(CURLOPT_CONNECTTIMEOUT_MS, opts->connect_timeout_ms);
+#undef S_SET
+    if (c != CURLE_OK)
+        return qc_error_set(err, c == CURLE_OUT_OF_MEMORY ? QC_ERR_NOMEM
+                                                          : QC_ERR_HTTP,
+                            "curl set-up failed: %s", curl_easy_strerror(c));
+    return QC_OK;
+}
+
+/* ------------------------------------------------------------ transfer */
+
+/* Maps a finished transfer's curl result to a qc code, writing err. */
+static int s_map_error(CURLcode rc, const s_xfer *x, const s_slot *s,
+                       int via_proxy, qc_error *err)
+{
+    const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+    int code;
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+        code = QC_ERR_CONNECT;
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        code = x->connected ? QC_ERR_READ_TIMEOUT : QC_ERR_CONNECT_TIMEOUT;
+        break;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_WEIRD_SERVER_REPLY:
+        code = QC_ERR_CONNECTION_CLOSED;
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+        code = QC_ERR_SSL;
+        break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_PROXY:
+        code = QC_ERR_PROXY;
+        break;
+    case CURLE_OUT_OF_MEMORY:
+        code = QC_ERR_NOMEM;
+        break;
+    default:
+        code = QC_ERR_HTTP;
+        break;
+    }
+    /* Failing to reach the endpoint through a proxy is a proxy failure,
+     * as urllib3 reports it. */
+    if (via_proxy && !x->connected &&
+        (code == QC_ERR_CONNECT || code == QC_ERR_CONNECT_TIMEOUT ||
+         code == QC_ERR_CONNECTION_CLOSED))
+        code = QC_ERR_PROXY;
+    return qc_error_set(err, code, "%s", detail);
+}
+
+typedef struct s_progress {
+    int (*fn)(void *ctx, uint64_t sent, uint64_t total);
+    void *ctx;
+    uint64_t total;
+} s_progress;
+
+/* Drives the slot's transfer to its end. Returns QC_OK when a complete
+ * reply arrived, else an error code with err set; *broken is set when the
+ * connection must not be reused. */
+static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
+                 curl_off_t upload_total, int via_proxy,
+                 const s_progress *prog, int *broken, qc_error *err)
+{
+    CURLM *m = s->multi;
+    CURL *e = s->easy;
+    int code = QC_OK;
+    *broken = 1;
+    if (curl_multi_add_handle(m, e) != CURLM_OK)
+        return qc_error_set(err, QC_ERR_HTTP, "curl_multi_add_handle failed");
+
+    long read_timeout = opts ? opts->read_timeout_ms : 0;
+    long send_timeout = opts ? opts->connect_timeout_ms : 0;
+    int64_t now = s_now_ms();
+    int64_t last_abort_check = now, last_progress = now;
+    curl_off_t last_sent = 0;
+    x->last_activity = now;
+    for (;;) {
+        int running = 0;
+        CURLMcode mc = curl_multi_perform(m, &running);
+        if (mc != CURLM_OK) {
+            code = qc_error_set(err, mc == CURLM_OUT_OF_MEMORY ? QC_ERR_NOMEM
+                                                              : QC_ERR_HTTP,
+                                "curl_multi_perform: %s",
+                                curl_multi_strerror(mc));
+            goto out;
+        }
+        if (!running)
+            break;
+        now = s_now_ms();
+        curl_off_t sent = 0;
+        if (curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &sent) == CURLE_OK &&
+            sent != last_sent) {
+            last_sent = sent;
+            x->last_activity = now;
+        }
+        if (opts && opts->should_abort &&
+            now - last_abort_check >= S_TICK_MS) {
+            last_abort_check = now;
+            if (opts->should_abort(opts->abort_ctx)) {
+                code = qc_error_set(err, QC_ERR_INTERRUPTED,
+                                    "the transfer was interrupted");
+                goto out;
+            }
+            now = s_now_ms();
+        }
+        if (prog && now - last_progress >= S_PROGRESS_MS) {
+            last_progress = now;
+            if (prog->fn(prog->ctx, (uint64_t)last_sent, prog->total)) {
+                code = qc_error_set(err, QC_ERR_CALLBACK,
+                                    "the progress callback stopped the "
+                                    "upload");
+                goto out;
+            }
+            now = s_now_ms();
+        }
+        /* While the body goes out, a stall is limited by the connect
+         * timeout and reported as a broken connection (urllib3 sends with
+         * the connect timeout on the socket); then the read timeout runs. */
+        int sending = last_sent < upload_total;
+        long limit = sending ? send_timeout : read_timeout;
+        long wait = S_TICK_MS;
+        if (limit > 0 && x->connected) {
+            int64_t left = x->last_activity + limit - now;
+            if (left <= 0) {
+                if (sending)
+                    code = qc_error_set(err, QC_ERR_CONNECTION_CLOSED,
+                                        "timed out sending the request "
+                                        "body (%ld ms without progress)",
+                                        limit);
+                else
+                    code = qc_error_set(err, QC_ERR_READ_TIMEOUT,
+                                        "no data received for %ld ms",
+                                        limit);
+                goto out;
+            }
+            if (left < wait)
+                wait = (long)left;
+        }
+        mc = curl_multi_poll(m, NULL, 0, (int)wait, NULL);
+        if (mc != CURLM_OK) {
+            code = qc_error_set(err, QC_ERR_HTTP, "curl_multi_poll: %s",
+                                curl_multi_strerror(mc));
+            goto out;
+        }
+    }
+
+    CURLcode rc = CURLE_FAILED_INIT;
+    int msgs = 0;
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(m, &msgs)) != NULL)
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == e)
+            rc = msg->data.result;
+    if (x->cb_code != QC_OK) {
+        code = x->cb_code; /* err already holds the callback's message */
+        goto out;
+    }
+    if (rc != CURLE_OK) {
+        code = s_map_error(rc, x, s, via_proxy, err);
+        goto out;
+    }
+    if (x->have_pending && !s_flush_pending(x)) {
+        code = x->cb_code;
+        goto out;
+    }
+    long status = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    x->resp->status = status;
+    *broken = 0;
+out:
+    curl_multi_remove_handle(m, e);
+    return code;
+}
+
+/* Empties resp for a new reply and caps its body. */
+static void s_response_reset(qc_http_response *resp)
+{
+    resp->status = 0;
+    qc_headers_clean_up(&resp->headers);
+    qc_buf_reset(&resp->body);
+    if (resp->body.limit == 0 || resp->body.limit > S_BODY_CAP)
+        resp->body.limit = S_BODY_CAP;
+}
+
+/* Returns 1 when a request of this method states its body length even
+ * when empty (botocore's AWSPreparedRequest sets Content-Length for every
+ * method but GET, HEAD and OPTIONS). */
+static int s_method_expects_body(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 &&
+           strcmp(m, "OPTIONS") != 0;
+}
+
+/* The vtable send: see http.h. */
+static int s_send(qc_transport *base, const qc_http_request *req,
+                  const qc_send_options *opts, qc_http_response *resp,
+                  qc_error *err)
+{
+    s_curl_transport *t = (s_curl_transport *)base;
+    if (!req || !resp || !req->method || !req->scheme.data ||
+        !req->host.data)
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "incomplete HTTP request");
+    s_response_reset(resp);
+
+    s_slot *s = NULL;
+    struct curl_slist *hdrs = NULL;
+    int broken = 1;
+    s_xfer x;
+    memset(&x, 0, sizeof(x));
+    x.resp = resp;
+    x.err = err;
+    qc_buf_init(&x.pending_name, S_MAX_LINE);
+    qc_buf_init(&x.pending_value, 0);
+
+    int rc = s_slot_acquire(t, opts, &s, err);
+    if (rc)
+        goto out_no_slot;
+
+    qc_buf_reset(&s->url);
+    if ((rc = qc_http_request_url(req, &s->url)) != QC_OK) {
+        rc = qc_error_set(err, rc, "could not build the request URL");
+        goto out;
+    }
+    const char *proxy = s_pick_proxy(t, req->scheme.data, req->scheme.len,
+                                     req->host.data, req->host.len);
+    if ((rc = s_setup_common(t, s, &x, s->url.data, proxy, opts, err)))
+        goto out;
+
+    const char *m = req->method;
+    int send_body = req->body.len > 0 || s_method_expects_body(m);
+    if ((rc = s_build_headers(t, s, &req->headers,
+                              send_body ? (long long)req->body.len : -1,
+                              &hdrs))) {
+        rc = qc_error_set(err, rc, "out of memory building headers");
+        goto out;
+    }
+    CURL *e = s->easy;
+    CURLcode c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    if (send_body) {
+        if (!c)
+            c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                                 (curl_off_t)req->body.len);
+        if (!c)
+            c = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+                                 req->body.data ? req->body.data : "");
+        if (!c && strcmp(m, "POST") != 0)
+            c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
+    } else if (strcmp(m, "HEAD") == 0) {
+        if (!c)
+            c = curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else if (strcmp(m, "GET") == 0) {
+        if (!c)
+            c = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    } else if (!c) {
+        c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
+    }
+    if (c != CURLE_OK) {
+        rc = qc_error_set(err, QC_ERR_HTTP, "curl set-up failed: %s",
+                          curl_easy_strerror(c));
+        goto out;
+    }
+    rc = s_run(s, &x, opts, send_body ? (curl_off_t)req->body.len : 0,
+               proxy != NULL, NULL, &broken, err);
+out:
+    s_slot_release(t, s, broken || rc != QC_OK);
+out_no_slot:
+    curl_slist_free_all(hdrs);
+    qc_buf_clean_up(&x.pending_name);
+    qc_buf_clean_up(&x.pending_value);
+    return rc;
+}
+
+/* Frees the transport and every pooled handle. */
+static void s_destroy(qc_transport *base)
+{
+    s_curl_transport *t = (s_curl_transport *)base;
+    if (!t)
+        return;
+    for (unsigned i = 0; i < t->n_slots; i++) {
+        s_slot_discard(&t->slots[i]);
+        qc_buf_clean_up(&t->slots[i].url);
+        qc_buf_clean_up(&t->slots[i].line);
+    }
+    free(t->slots);
+    if (t->share)
+        curl_share_cleanup(t->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&t->share_locks[i]);
+    pthread_cond_destroy(&t->cond);
+    pthread_mutex_destroy(&t->lock);
+    free(t->ca_bundle);
+    free(t->user_agent);
+    free(t->proxy_http);
+    free(t->proxy_https);
+    free(t->no_proxy);
+    free(t);
+}
+
+static const qc_transport_vtable s_curl_vtable = {s_send, s_destroy};
+
+/* Returns QC_OK with a new transport in *out (owned by the caller, freed
+ * with qc_transport_destroy), or QC_ERR_NOMEM / QC_ERR_HTTP. */
+int qc_curl_transport_new(const qc_curl_transport_options *opts,
+                          qc_transport **out, qc_error *err)
+{
+    if (!out)
+        return qc_error_set(err, QC_ERR_INVALID_ARG, "out is NULL");
+    *out = NULL;
+    pthread_once(&s_global_once, s_global_init);
+    if (s_global_rc != CURLE_OK)
+        return qc_error_set(err, QC_ERR_HTTP, "curl_global_init failed: %s",
+                            curl_easy_strerror(s_global_rc));
+
+    s_curl_transport *t = calloc(1, sizeof(*t));
+    if (!t)
+        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+    t->base.vtable = &s_curl_vtable;
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&t->share_locks[i], NULL);
+
+    int failed = 0;
+    t->verify_ssl = opts ? opts->verify_ssl : 1;
+    t->tcp_keepalive = opts ? opts->tcp_keepalive : 0;
+    if (opts) {
+        t->ca_bundle = s_strdup_opt(opts->ca_bundle, &failed);
+        t->user_agent = s_strdup_opt(opts->user_agent, &failed);
+        t->proxy_http = s_strdup_opt(opts->proxy_http, &failed);
+        t->proxy_https = s_strdup_opt(opts->proxy_https, &failed);
+        t->no_proxy = s_strdup_opt(opts->no_proxy, &failed);
+    }
+    t->n_slots = opts && opts->max_connections ? opts->max_connections : 10;
+    t->slots = calloc(t->n_slots, sizeof(*t->slots));
+    if (failed || !t->slots)
+        goto nomem;
+    /* LIFO: the slot used last (warm connection) is handed out first. */
+    for (unsigned i = t->n_slots; i > 0; i--) {
+        s_slot *s = &t->slots[i - 1];
+        qc_buf_init(&s->url, 0);
+        qc_buf_init(&s->line, 0);
+        s->next_free = t->free_list;
+        t->free_list = s;
+    }
+
+    t->share = curl_share_init();
+    if (!t->share)
+        goto nomem;
+    CURLSHcode sc = curl_share_setopt(t->share, CURLSHOPT_LOCKFUNC,
+                                      s_share_lock);
+    if (!sc)
+        sc = curl_share_setopt(t->share, CURLSHOPT_UNLOCKFUNC,
+                               s_share_unlock);
+    if (!sc)
+        sc = curl_share_setopt(t->share, CURLSHOPT_USERDATA, t);
+    if (!sc)
+        sc = curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    if (!sc)
+        sc = curl_share_setopt(t->share, CURLSHOPT_SHARE,
+                               CURL_LOCK_DATA_SSL_SESSION);
+    if (sc) {
+        s_destroy(&t->base);
+        return qc_error_set(err, QC_ERR_HTTP, "curl share set-up failed: %s",
+                            curl_share_strerror(sc));
+    }
+    *out = &t->base;
+    return QC_OK;
+nomem:
+    s_destroy(&t->base);
+    return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+}
+
+/* ------------------------------------------------------------ put_file */
+
+/* Copies the URL part `what` of url into *out (malloc'd by curl; the caller
+ * frees it with curl_free). Returns 0 on success. */
+static int s_url_part(CURLU *u, CURLUPart what, char **out)
+{
+    *out = NULL;
+    return curl_url_get(u, what, out, 0) == CURLUE_OK ? 0 : -1;
+}
+
+/* See http.h: streams the file at path as the body of a PUT to url. */
+int qc_transport_put_file(qc_transport *base, const char *url,
+                          const qc_headers *headers, const char *path,
+                          const qc_send_options *opts, qc_http_response *resp,
+                          qc_error *err,
+                          int (*progress)(void *ctx, uint64_t sent,
+                                          uint64_t total),
+                          void *progress_ctx)
+{
+    if (!base || base->vtable != &s_curl_vtable)
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "put_file needs a curl transport");
+    if (!url || !path || !resp)
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "put_file: url, path and resp are required");
+    s_curl_transport *t = (s_curl_transport *)base;
+    s_response_reset(resp);
+
+    qc_headers none;
+    qc_headers_init(&none);
+    const qc_headers *h = headers ? headers : &none;
+    s_slot *s = NULL;
+    struct curl_slist *hdrs = NULL;
+    CURLU *u = NULL;
+    char *scheme = NULL, *host = NULL, *port = NULL;
+    int broken = 1;
+    int rc;
+    s_xfer x;
+    memset(&x, 0, sizeof(x));
+    x.resp = resp;
+    x.err = err;
+    qc_buf_init(&x.pending_name, S_MAX_LINE);
+    qc_buf_init(&x.pending_value, 0);
+    qc_buf hostport;
+    qc_buf_init(&hostport, 0);
+
+    x.upload = fopen(path, "rb");
+    if (!x.upload) {
+        rc = qc_error_set(err, QC_ERR_INVALID_ARG, "cannot open %s: %s", path,
+                          strerror(errno));
+        goto out_no_slot;
+    }
+    struct stat st;
+    if (fstat(fileno(x.upload), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = qc_error_set(err, QC_ERR_INVALID_ARG,
+                          "%s is not a regular file", path);
+        goto out_no_slot;
+    }
+    uint64_t total = (uint64_t)st.st_size;
+
+    u = curl_url();
+    if (!u) {
+        rc = qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+        goto out_no_slot;
+    }
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        s_url_part(u, CURLUPART_SCHEME, &scheme) ||
+        s_url_part(u, CURLUPART_HOST, &host)) {
+        rc = qc_error_set(err, QC_ERR_INVALID_ARG, "invalid URL: %s", url);
+        goto out_no_slot;
+    }
+    s_url_part(u, CURLUPART_PORT, &port); /* absent port is fine */
+    if (qc_buf_append_str(&hostport, host) ||
+        (port && (qc_buf_append_byte(&hostport, ':') ||
+                  qc_buf_append_str(&hostport, port)))) {
+        rc = qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+        goto out_no_slot;
+    }
+    const char *proxy = s_pick_proxy(t, scheme, strlen(scheme),
+                                     hostport.data, hostport.len);
+
+    if ((rc = s_slot_acquire(t, opts, &s, err)))
+        goto out_no_slot;
+    if ((rc = s_setup_common(t, s, &x, url, proxy, opts, err)))
+        goto out;
+    if ((rc = s_build_headers(t, s, h, (long long)total, &hdrs))) {
+        rc = qc_error_set(err, rc, "out of memory building headers");
+        goto out;
+    }
+    CURL *e = s->easy;
+    CURLcode c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    if (!c)
+        c = curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    if (!c)
+        c = curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)total);
+    if (!c)
+        c = curl_easy_setopt(e, CURLOPT_READFUNCTION, s_on_read);
+    if (!c)
+        c = curl_easy_setopt(e, CURLOPT_READDATA, &x);
+    if (c != CURLE_OK) {
+        rc = qc_error_set(err, QC_ERR_HTTP, "curl set-up failed: %s",
+                          curl_easy_strerror(c));
+        goto out;
+    }
+    s_progress prog = {progress, progress_ctx, total};
+    rc = s_run(s, &x, opts, (curl_off_t)total, proxy != NULL,
+               progress ? &prog : NULL, &broken, err);
+    if (rc == QC_OK && progress && progress(progress_ctx, total, total))
+        rc = qc_error_set(err, QC_ERR_CALLBACK,
+                          "the progress callback stopped the upload");
+out:
+    s_slot_release(t, s, broken || rc != QC_OK);
+out_no_slot:
+    curl_slist_free_all(hdrs);
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    if (u)
+        curl_url_cleanup(u);
+    if (x.upload)
+        fclose(x.upload);
+    qc_buf_clean_up(&hostport);
+    qc_buf_clean_up(&x.pending_name);
+    qc_buf_clean_up(&x.pending_value);
+    return rc;
+}

@@ -1,0 +1,1159 @@
+/*
+ * _core.c — the CPython binding of the qconnect_c core.
+ *
+ * It only converts: Python values <-> qc_value trees, and core error codes
+ * -> the exception classes of qconnect_c.exceptions. Everything else
+ * (validation, serialization, signing, HTTP, parsing) is the C core's.
+ * The GIL is released for the whole core call; the callbacks that need
+ * Python (describing a value for a message, parsing a timestamp string,
+ * checking for Ctrl-C) take it back briefly.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <datetime.h>
+#include <structmember.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "http.h"
+#include "qc.h"
+
+/* ------------------------------------------------------------ state */
+
+typedef struct {
+    PyObject *exc_module;   /* qconnect_c.exceptions */
+    PyObject *ts_parser;    /* callable(obj) -> (sec, usec) | None */
+    PyObject *tz_cache;     /* dict: offset seconds -> tzinfo */
+    PyObject *tz_local;     /* botocore's tzlocal() */
+    PyObject *tz_utc;       /* tzutc() */
+    PyObject *tz_utc_named; /* the tzinfo dateutil gives "Z" */
+    PyObject *tz_offset;    /* callable(seconds) -> tzinfo */
+    PyObject *key_cache;    /* dict: bytes-less str cache for keys */
+    PyTypeObject *client_type;
+    PyObject *core_error;   /* _core.CoreError(name, message) */
+} s_state;
+
+static PyObject *s_module; /* the module itself, for callbacks */
+
+/* Returns the module state (borrowed). */
+static s_state *s_get_state(void)
+{
+    return (s_state *)PyModule_GetState(s_module);
+}
+
+/* ------------------------------------------------------ keep-alive list */
+
+/* Objects whose memory the value tree points into, held for the call. */
+typedef struct {
+    PyObject **items;
+    size_t len, cap;
+} s_refs;
+
+static int s_refs_add(s_refs *r, PyObject *o)
+{
+    if (r->len == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 32;
+        PyObject **n = PyMem_Realloc(r->items, cap * sizeof(*n));
+        if (!n) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        r->items = n;
+        r->cap = cap;
+    }
+    Py_INCREF(o);
+    r->items[r->len++] = o;
+    return 0;
+}
+
+static void s_refs_clear(s_refs *r)
+{
+    for (size_t i = 0; i < r->len; i++)
+        Py_DECREF(r->items[i]);
+    PyMem_Free(r->items);
+    r->items = NULL;
+    r->len = r->cap = 0;
+}
+
+/* ------------------------------------------------- Python -> qc_value */
+
+typedef struct {
+    qc_arena *arena;
+    s_refs refs;
+} s_conv;
+
+static int s_to_value(s_conv *cv, PyObject *o, qc_value *v);
+
+/* Fills v with the string o (borrowing its UTF-8; o kept alive). */
+static int s_str_to_value(s_conv *cv, PyObject *o, qc_value *v)
+{
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(o, &n);
+    if (!p) {
+        /* Lone surrogates: keep them, encoded as WTF-8, as json.dumps
+         * would escape them. */
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+            return -1;
+        PyErr_Clear();
+        PyObject *b = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass");
+        if (!b)
+            return -1;
+        int rc = s_refs_add(&cv->refs, b);
+        Py_DECREF(b);
+        if (rc)
+            return -1;
+        p = PyBytes_AS_STRING(b);
+        n = PyBytes_GET_SIZE(b);
+        v->flags |= QC_VALF_SURROGATE;
+    }
+    v->type = QC_VAL_STRING;
+    v->u.s.ptr = p;
+    v->u.s.len = (size_t)n;
+    v->u.s.nchars = (size_t)PyUnicode_GET_LENGTH(o);
+    return 0;
+}
+
+static int s_int_to_value(s_conv *cv, PyObject *o, qc_value *v)
+{
+    int overflow = 0;
+    long long i = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (i == -1 && PyErr_Occurred())
+        return -1;
+    v->type = QC_VAL_INT;
+    if (!overflow) {
+        v->u.i = i;
+        return 0;
+    }
+    PyObject *s = PyObject_Str(o);
+    if (!s)
+        return -1;
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+    int rc = p ? s_refs_add(&cv->refs, s) : -1;
+    Py_DECREF(s);
+    if (rc)
+        return -1;
+    v->flags |= QC_VALF_BIGINT;
+    v->u.s.ptr = p;
+    v->u.s.len = (size_t)n;
+    v->u.s.nchars = (size_t)n;
+    return 0;
+}
+
+/* Converts a datetime to UTC seconds/usec; naive means UTC (botocore). */
+static int s_datetime_to_value(PyObject *o, qc_value *v)
+{
+    int64_t days_y = PyDateTime_GET_YEAR(o);
+    unsigned m = (unsigned)PyDateTime_GET_MONTH(o);
+    unsigned d = (unsigned)PyDateTime_GET_DAY(o);
+    int64_t y = days_y - (m <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + (int64_t)doe - 719468;
+    int64_t sec = days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 +
+                  PyDateTime_DATE_GET_MINUTE(o) * 60 +
+                  PyDateTime_DATE_GET_SECOND(o);
+    PyObject *tz = PyObject_GetAttrString(o, "tzinfo");
+    if (!tz)
+        return -1;
+    if (tz != Py_None) {
+        PyObject *off = PyObject_CallMethod(o, "utcoffset", NULL);
+        if (!off) {
+            Py_DECREF(tz);
+            return -1;
+        }
+        if (off != Py_None && PyDelta_Check(off))
+            sec -= (int64_t)PyDateTime_DELTA_GET_DAYS(off) * 86400 +
+                   PyDateTime_DELTA_GET_SECONDS(off);
+        Py_DECREF(off);
+    }
+    Py_DECREF(tz);
+    v->type = QC_VAL_TIMESTAMP;
+    v->u.ts.sec = sec;
+    v->u.ts.usec = PyDateTime_DATE_GET_MICROSECOND(o);
+    return 0;
+}
+
+static int s_dict_to_value(s_conv *cv, PyObject *o, qc_value *v)
+{
+    Py_ssize_t n = PyDict_Size(o);
+    if (qc_value_set_map(v, cv->arena, (size_t)n)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    v->origin = o;
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *k, *val;
+    while (PyDict_Next(o, &pos, &k, &val)) {
+        if (i >= n) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "dictionary changed size during iteration");
+            return -1;
+        }
+        qc_pair *p = &v->u.map.items[i++];
+        if (s_to_value(cv, k, &p->key) || s_to_value(cv, val, &p->value))
+            return -1;
+    }
+    v->u.map.len = (size_t)i;
+    return 0;
+}
+
+static int s_seq_to_value(s_conv *cv, PyObject *o, qc_value *v, int tuple)
+{
+    Py_ssize_t n = tuple ? PyTuple_GET_SIZE(o) : PyList_GET_SIZE(o);
+    if (qc_value_set_list(v, cv->arena, (size_t)n)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    v->origin = o;
+    if (tuple)
+        v->flags |= QC_VALF_TUPLE;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* A list may shrink while we convert (an item's code runs): */
+        if (!tuple && i >= PyList_GET_SIZE(o)) {
+            v->u.list.len = (size_t)i;
+            break;
+        }
+        PyObject *it = tuple ? PyTuple_GET_ITEM(o, i) : PyList_GET_ITEM(o, i);
+        if (s_to_value(cv, it, &v->u.list.items[i]))
+            return -1;
+    }
+    return 0;
+}
+
+/* Fills v from any Python object (the object is kept alive for the call
+ * and recorded as v->origin). Returns 0 or -1 with an exception set. */
+static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
+{
+    memset(v, 0, sizeof(*v));
+    if (s_refs_add(&cv->refs, o))
+        return -1;
+    v->origin = o;
+    if (PyUnicode_Check(o))
+        return s_str_to_value(cv, o, v);
+    if (o == Py_None) {
+        v->type = QC_VAL_NULL;
+        return 0;
+    }
+    if (PyBool_Check(o)) {
+        v->type = QC_VAL_BOOL;
+        v->u.b = o == Py_True;
+        return 0;
+    }
+    if (PyLong_Check(o))
+        return s_int_to_value(cv, o, v);
+    if (PyFloat_Check(o)) {
+        v->type = QC_VAL_FLOAT;
+        v->u.f = PyFloat_AS_DOUBLE(o);
+        return 0;
+    }
+    int rc;
+    if (PyDict_Check(o)) {
+        if (Py_EnterRecursiveCall(" while converting parameters"))
+            return -1;
+        rc = s_dict_to_value(cv, o, v);
+        Py_LeaveRecursiveCall();
+        return rc;
+    }
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        if (Py_EnterRecursiveCall(" while converting parameters"))
+            return -1;
+        rc = s_seq_to_value(cv, o, v, PyTuple_Check(o));
+        Py_LeaveRecursiveCall();
+        return rc;
+    }
+    if (PyBytes_Check(o)) {
+        v->type = QC_VAL_BYTES;
+        v->u.s.ptr = PyBytes_AS_STRING(o);
+        v->u.s.len = (size_t)PyBytes_GET_SIZE(o);
+        v->u.s.nchars = v->u.s.len;
+        return 0;
+    }
+    if (PyByteArray_Check(o)) {
+        size_t n = (size_t)PyByteArray_GET_SIZE(o);
+        char *copy = qc_arena_strndup(cv->arena, PyByteArray_AS_STRING(o), n);
+        if (!copy) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->type = QC_VAL_BYTES;
+        v->u.s.ptr = copy;
+        v->u.s.len = n;
+        v->u.s.nchars = n;
+        return 0;
+    }
+    if (PyDateTime_Check(o))
+        return s_datetime_to_value(o, v);
+    if (strcmp(Py_TYPE(o)->tp_name, "decimal.Decimal") == 0) {
+        double f = PyFloat_AsDouble(o);
+        if (f == -1.0 && PyErr_Occurred())
+            return -1;
+        v->type = QC_VAL_FLOAT;
+        v->flags |= QC_VALF_DECIMAL;
+        v->u.f = f;
+        return 0;
+    }
+    v->type = QC_VAL_OTHER;
+    int has_read = PyObject_HasAttrString(o, "read");
+    if (has_read)
+        v->flags |= QC_VALF_READABLE;
+    return 0;
+}
+
+/* ------------------------------------------------- qc_value -> Python */
+
+static PyObject *s_from_value(const qc_value *v);
+
+/* Returns the tzinfo for a fixed offset (cached), borrowed: made by the
+ * Python layer's offset factory (dateutil's tzoffset when available). */
+static PyObject *s_timezone(long offset)
+{
+    s_state *st = s_get_state();
+    PyObject *key = PyLong_FromLong(offset);
+    if (!key)
+        return NULL;
+    PyObject *tz = PyDict_GetItemWithError(st->tz_cache, key);
+    if (!tz && !PyErr_Occurred()) {
+        tz = PyObject_CallOneArg(st->tz_offset, key);
+        if (tz) {
+            int rc = PyDict_SetItem(st->tz_cache, key, tz);
+            Py_DECREF(tz); /* the cache holds it */
+            if (rc)
+                tz = NULL;
+        }
+    }
+    Py_DECREF(key);
+    return tz;
+}
+
+/* Returns a new datetime with the civil fields of UTC second sec. */
+static PyObject *s_datetime_fields(int64_t sec, int32_t usec, PyObject *tz)
+{
+    int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+    int64_t rem = sec - days * 86400;
+    /* civil from days */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 1 || y > 9999) {
+        PyErr_SetString(PyExc_OverflowError, "timestamp out of range");
+        return NULL;
+    }
+    return PyDateTimeAPI->DateTime_FromDateAndTime(
+        (int)y, (int)m, (int)d, (int)(rem / 3600), (int)(rem / 60 % 60),
+        (int)(rem % 60), usec, tz ? tz : Py_None,
+        PyDateTimeAPI->DateTimeType);
+}
+
+/* Returns a new datetime for a parsed timestamp with the tzinfo botocore's
+ * parser gives it (see QC_TZ_* in qc.h). */
+static PyObject *s_datetime_from(const qc_value *v)
+{
+    s_state *st = s_get_state();
+    int64_t sec = v->u.ts.sec;
+    switch (v->reserved) {
+    case QC_TZ_NAIVE:
+        return s_datetime_fields(sec, v->u.ts.usec, NULL);
+    case QC_TZ_UTC:
+        return s_datetime_fields(sec, v->u.ts.usec, st->tz_utc);
+    case QC_TZ_UTC_NAMED:
+        if (st->tz_utc_named != st->tz_local)
+            return s_datetime_fields(sec, v->u.ts.usec, st->tz_utc_named);
+        break;
+    case QC_TZ_OFFSET: {
+        PyObject *tz = s_timezone(v->u.ts.offset);
+        if (!tz)
+            return NULL;
+        return s_datetime_fields(sec + v->u.ts.offset, v->u.ts.usec, tz);
+    }
+    default:
+        break;
+    }
+    /* Local time of the instant, as datetime.fromtimestamp(x, tzlocal()). */
+    time_t t = (time_t)sec;
+    struct tm lt;
+    if ((int64_t)t != sec || !localtime_r(&t, &lt)) {
+        PyErr_SetString(PyExc_OverflowError, "timestamp out of range");
+        return NULL;
+    }
+    return s_datetime_fields(sec + lt.tm_gmtoff, v->u.ts.usec, st->tz_local);
+}
+
+/* Returns a new str for a key, reusing cached objects for repeats. */
+static PyObject *s_key_from(const qc_value *k)
+{
+    if (k->type != QC_VAL_STRING)
+        return s_from_value(k);
+    if (k->u.s.len > 64)
+        return PyUnicode_DecodeUTF8(k->u.s.ptr, (Py_ssize_t)k->u.s.len,
+                                    "surrogatepass");
+    s_state *st = s_get_state();
+    PyObject *b = PyBytes_FromStringAndSize(k->u.s.ptr, (Py_ssize_t)k->u.s.len);
+    if (!b)
+        return NULL;
+    PyObject *s = PyDict_GetItemWithError(st->key_cache, b);
+    if (s) {
+        Py_INCREF(s);
+    } else if (!PyErr_Occurred()) {
+        s = PyUnicode_DecodeUTF8(k->u.s.ptr, (Py_ssize_t)k->u.s.len,
+                                 "surrogatepass");
+        if (s && PyDict_GET_SIZE(st->key_cache) < 4096 &&
+            PyDict_SetItem(st->key_cache, b, s)) {
+            Py_CLEAR(s);
+        }
+    }
+    Py_DECREF(b);
+    return s;
+}
+
+/* Returns a new reference to the Python form of v. */
+static PyObject *s_from_value(const qc_value *v)
+{
+    PyObject *o;
+    switch (v->type) {
+    case QC_VAL_NULL:
+        Py_RETURN_NONE;
+    case QC_VAL_BOOL:
+        return PyBool_FromLong(v->u.b);
+    case QC_VAL_INT:
+        if (v->flags & QC_VALF_BIGINT) {
+            char *tmp = PyMem_Malloc(v->u.s.len + 1);
+            if (!tmp)
+                return PyErr_NoMemory();
+            memcpy(tmp, v->u.s.ptr, v->u.s.len);
+            tmp[v->u.s.len] = '\0';
+            o = PyLong_FromString(tmp, NULL, 10);
+            PyMem_Free(tmp);
+            return o;
+        }
+        return PyLong_FromLongLong(v->u.i);
+    case QC_VAL_FLOAT:
+        return PyFloat_FromDouble(v->u.f);
+    case QC_VAL_STRING:
+        return PyUnicode_DecodeUTF8(v->u.s.ptr, (Py_ssize_t)v->u.s.len,
+                                    "surrogatepass");
+    case QC_VAL_BYTES:
+        return PyBytes_FromStringAndSize(v->u.s.ptr, (Py_ssize_t)v->u.s.len);
+    case QC_VAL_TIMESTAMP:
+        return s_datetime_from(v);
+    case QC_VAL_LIST:
+        o = PyList_New((Py_ssize_t)v->u.list.len);
+        if (!o)
+            return NULL;
+        for (size_t i = 0; i < v->u.list.len; i++) {
+            PyObject *it = s_from_value(&v->u.list.items[i]);
+            if (!it) {
+                Py_DECREF(o);
+                return NULL;
+            }
+            PyList_SET_ITEM(o, (Py_ssize_t)i, it);
+        }
+        return o;
+    case QC_VAL_MAP:
+        o = PyDict_New();
+        if (!o)
+            return NULL;
+        for (size_t i = 0; i < v->u.map.len; i++) {
+            PyObject *k = s_key_from(&v->u.map.items[i].key);
+            PyObject *val = k ? s_from_value(&v->u.map.items[i].value) : NULL;
+            int rc = (k && val) ? PyDict_SetItem(o, k, val) : -1;
+            Py_XDECREF(k);
+            Py_XDECREF(val);
+            if (rc) {
+                Py_DECREF(o);
+                return NULL;
+            }
+        }
+        return o;
+    default:
+        if (v->origin) {
+            o = (PyObject *)v->origin;
+            Py_INCREF(o);
+            return o;
+        }
+        Py_RETURN_NONE;
+    }
+}
+
+/* ------------------------------------------------------ core callbacks */
+
+/* qc_describe_fn: str(value) / str(type(value)) through Python. */
+static const char *s_describe(void *ctx, const qc_value *v, int what,
+                              qc_arena *a)
+{
+    (void)ctx;
+    if (!v->origin)
+        return what ? "<class 'object'>" : "";
+    PyGILState_STATE g = PyGILState_Ensure();
+    const char *out = NULL;
+    PyObject *o = (PyObject *)v->origin;
+    PyObject *s = what ? PyObject_Str((PyObject *)Py_TYPE(o)) : PyObject_Str(o);
+    if (s) {
+        Py_ssize_t n;
+        const char *p = PyUnicode_AsUTF8AndSize(s, &n);
+        if (!p && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            PyErr_Clear();
+            PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "backslashreplace");
+            if (b) {
+                out = qc_arena_strndup(a, PyBytes_AS_STRING(b),
+                                       (size_t)PyBytes_GET_SIZE(b));
+                Py_DECREF(b);
+            }
+        } else if (p) {
+            out = qc_arena_strndup(a, p, (size_t)n);
+        }
+        if (!out && !PyErr_Occurred())
+            PyErr_NoMemory();
+        Py_DECREF(s);
+    }
+    PyGILState_Release(g);
+    return out;
+}
+
+/* qc_timestamp_fn: parses a timestamp given as text or another object with
+ * qconnect_c's Python parser (dateutil when available, as botocore). */
+static int s_to_timestamp(void *ctx, const qc_value *v, int64_t *sec,
+                          int32_t *usec)
+{
+    (void)ctx;
+    if (!v->origin)
+        return 1;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int rc = 1;
+    s_state *st = s_get_state();
+    if (st->ts_parser) {
+        PyObject *r = PyObject_CallOneArg(st->ts_parser, (PyObject *)v->origin);
+        if (!r) {
+            rc = -1;
+        } else {
+            long long s = 0;
+            int us = 0;
+            if (r != Py_None && PyArg_ParseTuple(r, "Li", &s, &us)) {
+                *sec = s;
+                *usec = us;
+                rc = 0;
+            } else if (PyErr_Occurred()) {
+                rc = -1;
+            }
+            Py_DECREF(r);
+        }
+    }
+    PyGILState_Release(g);
+    return rc;
+}
+
+/* qc_abort_fn: runs pending signal handlers (Ctrl-C raises
+ * KeyboardInterrupt there); returns 1 when one raised. */
+static int s_should_abort(void *ctx)
+{
+    (void)ctx;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int stop = PyErr_CheckSignals() < 0;
+    PyGILState_Release(g);
+    return stop;
+}
+
+/* ------------------------------------------------------------ Client */
+
+typedef struct {
+    PyObject_HEAD
+    qc_client *client;
+    PyObject *error_factory; /* callable(code) -> exception class */
+    qc_transport *canned;    /* borrowed view of a canned transport */
+} s_client;
+
+/* Returns a new exception instance of qconnect_c.exceptions.<name>(**kw). */
+static void s_raise(const char *name, PyObject *kwargs)
+{
+    s_state *st = s_get_state();
+    PyObject *cls = st->exc_module ? PyObject_GetAttrString(st->exc_module, name)
+                                   : NULL;
+    if (!cls) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_RuntimeError, "qconnect_c: %s", name);
+        return;
+    }
+    PyObject *args = PyTuple_New(0);
+    PyObject *exc = args ? PyObject_Call(cls, args, kwargs) : NULL;
+    Py_XDECREF(args);
+    if (exc) {
+        PyErr_SetObject(cls, exc);
+        Py_DECREF(exc);
+    }
+    Py_DECREF(cls);
+}
+
+/* Raises the exception for a failed call result (not a service error). */
+static void s_raise_core_error(int rc, const qc_call_result *r)
+{
+    if (PyErr_Occurred())
+        return; /* a callback's Python exception (e.g. KeyboardInterrupt) */
+    const char *msg = qc_error_text(&r->err);
+    const char *url = r->url ? r->url : "";
+    PyObject *kw = NULL;
+    switch (rc) {
+    case QC_ERR_NOMEM:
+        PyErr_NoMemory();
+        return;
+    case QC_ERR_INTERRUPTED:
+        PyErr_SetNone(PyExc_KeyboardInterrupt);
+        return;
+    case QC_ERR_PARAM_VALIDATION:
+        kw = Py_BuildValue("{s:s}", "report", msg);
+        if (kw)
+            s_raise("ParamValidationError", kw);
+        break;
+    case QC_ERR_NO_CREDENTIALS:
+        kw = PyDict_New();
+        if (kw)
+            s_raise("NoCredentialsError", kw);
+        break;
+    case QC_ERR_ENDPOINT:
+        kw = Py_BuildValue("{s:s}", "msg", msg);
+        if (kw)
+            s_raise("EndpointResolutionError", kw);
+        break;
+    case QC_ERR_CONNECT:
+        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        if (kw)
+            s_raise("EndpointConnectionError", kw);
+        break;
+    case QC_ERR_CONNECT_TIMEOUT:
+        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        if (kw)
+            s_raise("ConnectTimeoutError", kw);
+        break;
+    case QC_ERR_READ_TIMEOUT:
+        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        if (kw)
+            s_raise("ReadTimeoutError", kw);
+        break;
+    case QC_ERR_CONNECTION_CLOSED:
+        kw = Py_BuildValue("{s:s}", "endpoint_url", url);
+        if (kw)
+            s_raise("ConnectionClosedError", kw);
+        break;
+    case QC_ERR_SSL:
+        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        if (kw)
+            s_raise("SSLError", kw);
+        break;
+    case QC_ERR_PROXY:
+        kw = Py_BuildValue("{s:s,s:s}", "proxy_url", url, "error", msg);
+        if (kw)
+            s_raise("ProxyConnectionError", kw);
+        break;
+    case QC_ERR_RESPONSE_PARSE:
+        kw = Py_BuildValue("{s:s}", "msg", msg);
+        if (kw)
+            s_raise("ResponseParserError", kw);
+        break;
+    default:
+        kw = Py_BuildValue("{s:s}", "error", msg);
+        if (kw)
+            s_raise("HTTPClientError", kw);
+        break;
+    }
+    Py_XDECREF(kw);
+}
+
+static void s_client_dealloc(s_client *self)
+{
+    PyObject_GC_UnTrack(self);
+    if (self->client) {
+        qc_client *c = self->client;
+        self->client = NULL;
+        Py_BEGIN_ALLOW_THREADS
+        qc_client_destroy(c);
+        Py_END_ALLOW_THREADS
+    }
+    Py_CLEAR(self->error_factory);
+    PyTypeObject *tp = Py_TYPE(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static int s_client_traverse(s_client *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->error_factory);
+    Py_VISIT(Py_TYPE(self));
+    return 0;
+}
+
+static int s_client_clear(s_client *self)
+{
+    Py_CLEAR(self->error_factory);
+    return 0;
+}
+
+/* Client(region, endpoint_url=None, use_fips=False, use_dualstack=False,
+ *        verify_ssl=True, ca_bundle=None, connect_timeout=60.0,
+ *        read_timeout=60.0, max_pool_connections=10, tcp_keepalive=False,
+ *        user_agent=None, proxy_http=None, proxy_https=None, no_proxy=None,
+ *        retry_mode=0, max_attempts=0, error_factory=None,
+ *        canned_reply=None) */
+static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"region", "endpoint_url", "use_ssl", "use_fips",
+                             "use_dualstack", "verify_ssl", "ca_bundle",
+                             "connect_timeout", "read_timeout",
+                             "max_pool_connections", "tcp_keepalive",
+                             "user_agent", "proxy_http", "proxy_https",
+                             "no_proxy", "retry_mode", "max_attempts",
+                             "error_factory", "canned_reply", NULL};
+    const char *region = NULL, *endpoint_url = NULL, *ca_bundle = NULL,
+               *user_agent = NULL, *proxy_http = NULL, *proxy_https = NULL,
+               *no_proxy = NULL;
+    int use_ssl = 1, use_fips = 0, use_dualstack = 0, verify_ssl = 1,
+        keepalive = 0;
+    double connect_timeout = 60.0, read_timeout = 60.0;
+    unsigned int max_pool = 10;
+    int retry_mode = 0, max_attempts = 0;
+    PyObject *error_factory = NULL, *canned = NULL;
+    if (!PyArg_ParseTupleAndKeywords(
+            args, kwds, "z|zppppzddIpzzzziiOO", kwlist, &region, &endpoint_url,
+            &use_ssl, &use_fips, &use_dualstack, &verify_ssl, &ca_bundle,
+            &connect_timeout, &read_timeout, &max_pool, &keepalive,
+            &user_agent, &proxy_http, &proxy_https, &no_proxy, &retry_mode,
+            &max_attempts, &error_factory, &canned))
+        return -1;
+    if (self->client) {
+        PyErr_SetString(PyExc_RuntimeError, "Client already initialised");
+        return -1;
+    }
+    qc_client_options o;
+    qc_client_options_init(&o);
+    o.region = region;
+    o.endpoint_url = endpoint_url;
+    o.use_ssl = use_ssl;
+    o.use_fips_endpoint = use_fips;
+    o.use_dualstack_endpoint = use_dualstack;
+    o.verify_ssl = verify_ssl;
+    o.ca_bundle = ca_bundle;
+    o.connect_timeout_ms = (long)(connect_timeout * 1000.0);
+    o.read_timeout_ms = (long)(read_timeout * 1000.0);
+    o.max_pool_connections = max_pool;
+    o.tcp_keepalive = keepalive;
+    o.user_agent = user_agent;
+    o.proxy_http = proxy_http;
+    o.proxy_https = proxy_https;
+    o.no_proxy = no_proxy;
+    o.retry_mode = retry_mode;
+    o.max_attempts = max_attempts;
+    if (canned && canned != Py_None) {
+        long status;
+        const char *headers;
+        const char *body;
+        Py_ssize_t body_len;
+        if (!PyArg_ParseTuple(canned, "lsy#", &status, &headers, &body,
+                              &body_len))
+            return -1;
+        if (qc_canned_transport_new(status, headers, body, (size_t)body_len,
+                                    &o.transport)) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->canned = o.transport;
+    }
+    qc_error err;
+    qc_error_init(&err);
+    qc_client *c = NULL;
+    int rc = qc_client_new(&o, &c, &err);
+    if (rc) {
+        if (o.transport)
+            qc_transport_destroy(o.transport);
+        self->canned = NULL;
+        if (rc == QC_ERR_NOMEM) {
+            PyErr_NoMemory();
+        } else {
+            PyObject *e = Py_BuildValue("(ss)", qc_errname(rc),
+                                        qc_error_text(&err));
+            if (e) {
+                PyErr_SetObject(s_get_state()->core_error, e);
+                Py_DECREF(e);
+            }
+        }
+        qc_error_clean_up(&err);
+        return -1;
+    }
+    qc_error_clean_up(&err);
+    self->client = c;
+    Py_XINCREF(error_factory);
+    Py_XSETREF(self->error_factory,
+               error_factory && error_factory != Py_None ? error_factory : NULL);
+    if (error_factory == Py_None)
+        Py_DECREF(error_factory);
+    return 0;
+}
+
+static PyObject *s_client_set_credentials(s_client *self, PyObject *args)
+{
+    const char *ak, *sk, *tk = NULL;
+    Py_ssize_t akn, skn, tkn = 0;
+    if (!PyArg_ParseTuple(args, "s#s#|z#", &ak, &akn, &sk, &skn, &tk, &tkn))
+        return NULL;
+    if (!self->client) {
+        PyErr_SetString(PyExc_RuntimeError, "Client is not initialised");
+        return NULL;
+    }
+    int rc = qc_client_set_credentials(self->client, ak, (size_t)akn, sk,
+                                       (size_t)skn, tk, (size_t)tkn);
+    if (rc == QC_ERR_NOMEM)
+        return PyErr_NoMemory();
+    if (rc) {
+        PyErr_SetString(PyExc_ValueError, "invalid credentials");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Raises the modelled (or generic) ClientError for a service error. */
+static void s_raise_service_error(s_client *self, const qc_operation *op,
+                                  const qc_call_result *r, PyObject *response)
+{
+    PyObject *code = PyUnicode_FromString(r->error_code ? r->error_code : "");
+    if (!code)
+        return;
+    PyObject *cls = NULL;
+    if (self->error_factory) {
+        cls = PyObject_CallOneArg(self->error_factory, code);
+    } else {
+        s_state *st = s_get_state();
+        cls = PyObject_GetAttrString(st->exc_module, "ClientError");
+    }
+    Py_DECREF(code);
+    if (!cls)
+        return;
+    PyObject *name = PyUnicode_FromString(qc_operation_name(op));
+    PyObject *exc = name ? PyObject_CallFunctionObjArgs(cls, response, name,
+                                                        NULL)
+                         : NULL;
+    Py_XDECREF(name);
+    if (exc) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+    Py_DECREF(cls);
+}
+
+/* call(op_index, params: dict, validate=True) -> dict */
+static PyObject *s_client_call(s_client *self, PyObject *const *args,
+                               Py_ssize_t nargs)
+{
+    if (nargs < 2 || nargs > 3) {
+        PyErr_SetString(PyExc_TypeError, "call(op_index, params[, validate])");
+        return NULL;
+    }
+    Py_ssize_t idx = PyLong_AsSsize_t(args[0]);
+    if (idx == -1 && PyErr_Occurred())
+        return NULL;
+    if (idx < 0 || (size_t)idx >= qc_operation_count()) {
+        PyErr_SetString(PyExc_IndexError, "no such operation");
+        return NULL;
+    }
+    if (!PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "params must be a dict");
+        return NULL;
+    }
+    if (!self->client) {
+        PyErr_SetString(PyExc_RuntimeError, "Client is not initialised");
+        return NULL;
+    }
+    int validate = nargs == 3 ? PyObject_IsTrue(args[2]) : 1;
+    if (validate < 0)
+        return NULL;
+    const qc_operation *op = qc_operation_at((size_t)idx);
+
+    s_conv cv;
+    memset(&cv, 0, sizeof(cv));
+    cv.arena = qc_arena_new();
+    if (!cv.arena)
+        return PyErr_NoMemory();
+    PyObject *out = NULL;
+    qc_value params;
+    qc_call_result r;
+    qc_call_result_init(&r);
+    if (s_to_value(&cv, args[1], &params))
+        goto done;
+
+    qc_call_options co;
+    qc_call_options_init(&co);
+    co.describe = s_describe;
+    co.to_timestamp = s_to_timestamp;
+    co.should_abort = s_should_abort;
+    co.validate = validate;
+    int rc;
+    qc_client *c = self->client;
+    Py_BEGIN_ALLOW_THREADS
+    rc = qc_client_call(c, op, &params, &co, &r);
+    Py_END_ALLOW_THREADS
+
+    if (rc == QC_OK) {
+        out = s_from_value(&r.response);
+    } else if (rc == QC_ERR_SERVICE) {
+        PyObject *resp = s_from_value(&r.response);
+        if (resp) {
+            s_raise_service_error(self, op, &r, resp);
+            Py_DECREF(resp);
+        }
+    } else {
+        s_raise_core_error(rc, &r);
+    }
+done:
+    qc_call_result_clean_up(&r);
+    s_refs_clear(&cv.refs);
+    qc_arena_destroy(cv.arena);
+    return out;
+}
+
+/* last_request() -> (method, url, headers list, body bytes) | None:
+ * the request the canned transport last received. */
+static PyObject *s_client_last_request(s_client *self, PyObject *unused)
+{
+    if (!self->canned)
+        Py_RETURN_NONE;
+    qc_http_request req;
+    qc_http_request_init(&req);
+    if (qc_canned_transport_last_request(self->canned, &req)) {
+        qc_http_request_clean_up(&req);
+        Py_RETURN_NONE;
+    }
+    PyObject *out = NULL;
+    qc_buf url;
+    qc_buf_init(&url, 0);
+    PyObject *headers = PyList_New(0);
+    if (!headers || qc_http_request_url(&req, &url))
+        goto done;
+    for (size_t i = 0; i < req.headers.len; i++) {
+        PyObject *t = Py_BuildValue("(s#s#)", req.headers.items[i].name,
+                                    (Py_ssize_t)req.headers.items[i].name_len,
+                                    req.headers.items[i].value,
+                                    (Py_ssize_t)req.headers.items[i].value_len);
+        if (!t || PyList_Append(headers, t)) {
+            Py_XDECREF(t);
+            goto done;
+        }
+        Py_DECREF(t);
+    }
+    out = Py_BuildValue("(ss#Oy#)", req.method, url.data ? url.data : "",
+                        (Py_ssize_t)url.len, headers,
+                        req.body.data ? req.body.data : "",
+                        (Py_ssize_t)req.body.len);
+done:
+    Py_XDECREF(headers);
+    qc_buf_clean_up(&url);
+    qc_http_request_clean_up(&req);
+    return out;
+}
+
+static PyObject *s_client_get_endpoint_url(s_client *self, void *closure)
+{
+    if (!self->client)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(qc_client_endpoint_url(self->client));
+}
+
+static PyObject *s_client_get_meta_endpoint_url(s_client *self, void *closure)
+{
+    if (!self->client)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(qc_client_meta_endpoint_url(self->client));
+}
+
+static PyObject *s_client_get_region(s_client *self, void *closure)
+{
+    if (!self->client || !qc_client_region(self->client))
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(qc_client_region(self->client));
+}
+
+static PyMethodDef s_client_methods[] = {
+    {"call", (PyCFunction)(void (*)(void))s_client_call, METH_FASTCALL,
+     "call(op_index, params, validate=True) -> dict\n\nRuns one operation."},
+    {"set_credentials", (PyCFunction)s_client_set_credentials, METH_VARARGS,
+     "set_credentials(access_key, secret_key, token=None)"},
+    {"last_request", (PyCFunction)s_client_last_request, METH_NOARGS,
+     "The request a canned-reply client last sent (tests)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef s_client_getset[] = {
+    {"endpoint_url", (getter)s_client_get_endpoint_url, NULL,
+     "The URL calls go to ('' when the endpoint rules failed).", NULL},
+    {"meta_endpoint_url", (getter)s_client_get_meta_endpoint_url, NULL,
+     "client.meta.endpoint_url as botocore reports it.", NULL},
+    {"region_name", (getter)s_client_get_region, NULL,
+     "client.meta.region_name (after FIPS-prefix normalisation).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot s_client_slots[] = {
+    {Py_tp_doc, "A qconnect_c core client (one connection pool)."},
+    {Py_tp_new, PyType_GenericNew},
+    {Py_tp_init, s_client_init},
+    {Py_tp_dealloc, s_client_dealloc},
+    {Py_tp_traverse, s_client_traverse},
+    {Py_tp_clear, s_client_clear},
+    {Py_tp_methods, s_client_methods},
+    {Py_tp_getset, s_client_getset},
+    {0, NULL},
+};
+
+static PyType_Spec s_client_spec = {
+    "qconnect_c._core.Client",
+    sizeof(s_client),
+    0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    s_client_slots,
+};
+
+/* ------------------------------------------------------------ module */
+
+static PyObject *s_mod_operations(PyObject *m, PyObject *unused)
+{
+    size_t n = qc_operation_count();
+    PyObject *out = PyList_New((Py_ssize_t)n);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const qc_operation *op = qc_operation_at(i);
+        PyObject *t = Py_BuildValue("(ss)", qc_operation_py_name(op),
+                                    qc_operation_name(op));
+        if (!t) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+    }
+    return out;
+}
+
+static PyObject *s_mod_configure(PyObject *m, PyObject *args)
+{
+    PyObject *exc_module, *ts_parser, *tz_local, *tz_utc, *tz_utc_named,
+        *tz_offset;
+    if (!PyArg_ParseTuple(args, "OOOOOO", &exc_module, &ts_parser, &tz_local,
+                          &tz_utc, &tz_utc_named, &tz_offset))
+        return NULL;
+    s_state *st = PyModule_GetState(m);
+    Py_INCREF(tz_local);
+    Py_XSETREF(st->tz_local, tz_local);
+    Py_INCREF(tz_utc);
+    Py_XSETREF(st->tz_utc, tz_utc);
+    Py_INCREF(tz_utc_named);
+    Py_XSETREF(st->tz_utc_named, tz_utc_named);
+    Py_INCREF(tz_offset);
+    Py_XSETREF(st->tz_offset, tz_offset);
+    PyDict_Clear(st->tz_cache);
+    Py_INCREF(exc_module);
+    Py_XSETREF(st->exc_module, exc_module);
+    Py_INCREF(ts_parser);
+    Py_XSETREF(st->ts_parser, ts_parser);
+    Py_RETURN_NONE;
+}
+
+static PyObject *s_mod_strerror(PyObject *m, PyObject *arg)
+{
+    long code = PyLong_AsLong(arg);
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    return Py_BuildValue("(ss)", qc_errname((int)code), qc_strerror((int)code));
+}
+
+static PyMethodDef s_module_methods[] = {
+    {"operations", s_mod_operations, METH_NOARGS,
+     "operations() -> [(python_name, api_name)], in core index order."},
+    {"configure", s_mod_configure, METH_VARARGS,
+     "configure(exceptions_module, timestamp_parser, tz_local, tz_utc, "
+     "tz_utc_named, tz_offset_factory)"},
+    {"strerror", s_mod_strerror, METH_O, "strerror(code) -> (name, text)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int s_module_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    s_state *st = PyModule_GetState(m);
+    Py_VISIT(st->exc_module);
+    Py_VISIT(st->ts_parser);
+    Py_VISIT(st->tz_cache);
+    Py_VISIT(st->tz_local);
+    Py_VISIT(st->tz_utc);
+    Py_VISIT(st->tz_utc_named);
+    Py_VISIT(st->tz_offset);
+    Py_VISIT(st->key_cache);
+    Py_VISIT(st->client_type);
+    Py_VISIT(st->core_error);
+    return 0;
+}
+
+static int s_module_clear(PyObject *m)
+{
+    s_state *st = PyModule_GetState(m);
+    Py_CLEAR(st->exc_module);
+    Py_CLEAR(st->ts_parser);
+    Py_CLEAR(st->tz_cache);
+    Py_CLEAR(st->tz_local);
+    Py_CLEAR(st->tz_utc);
+    Py_CLEAR(st->tz_utc_named);
+    Py_CLEAR(st->tz_offset);
+    Py_CLEAR(st->key_cache);
+    Py_CLEAR(st->client_type);
+    Py_CLEAR(st->core_error);
+    return 0;
+}
+
+static void s_module_free(void *m)
+{
+    s_module_clear((PyObject *)m);
+}
+
+static struct PyModuleDef s_moduledef = {
+    PyModuleDef_HEAD_INIT,
+    "qconnect_c._core",
+    "The C core of qconnect_c: validate, serialize, sign, send, parse.",
+    sizeof(s_state),
+    s_module_methods,
+    NULL,
+    s_module_traverse,
+    s_module_clear,
+    s_module_free,
+};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+    PyDateTime_IMPORT;
+    if (!PyDateTimeAPI)
+        return NULL;
+    PyObject *m = PyModule_Create(&s_moduledef);
+    if (!m)
+        return NULL;
+    s_state *st = PyModule_GetState(m);
+    st->tz_cache = PyDict_New();
+    st->key_cache = PyDict_New();
+    st->client_type = (PyTypeObject *)PyType_FromModuleAndSpec(m, &s_client_spec, NULL);
+    st->core_error = PyErr_NewExceptionWithDoc(
+        "qconnect_c._core.CoreError",
+        "A core failure the Python layer maps to botocore's exception: "
+        "args are (error name, message).",
+        NULL, NULL);
+    if (!st->tz_cache || !st->key_cache || !st->client_type ||
+        !st->core_error ||
+        PyModule_AddObjectRef(m, "Client", (PyObject *)st->client_type) < 0 ||
+        PyModule_AddObjectRef(m, "CoreError", st->core_error) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    s_module = m;
+    return m;
+}

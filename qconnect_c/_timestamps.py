@@ -1,0 +1,69 @@
+"""Timestamp inputs given as text: parsed as botocore's
+``parse_to_aware_datetime`` does (epoch seconds, then ISO 8601 and the other
+forms dateutil reads when dateutil is installed). Called by the C core only
+for timestamp members given as something other than a datetime or number.
+"""
+
+import calendar
+import datetime
+
+_UTC = datetime.timezone.utc
+
+
+def _parse_text(value):
+    """Return an aware or naive datetime for ``value``; raise on failure."""
+    try:
+        return datetime.datetime.fromtimestamp(float(value), _UTC)
+    except (TypeError, ValueError):
+        pass
+    try:
+        from dateutil import parser as _dparser  # botocore's own parser
+        from dateutil.tz import tzutc
+    except ImportError:  # pragma: no cover - dateutil ships with botocore
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        return datetime.datetime.fromisoformat(text)
+    return _dparser.parse(value, tzinfos={"GMT": tzutc()})
+
+
+def to_epoch(value):
+    """Return ``(seconds, microseconds)`` in UTC for a timestamp input, or
+    None when botocore would reject it as "invalid type"."""
+    try:
+        if isinstance(value, datetime.datetime):
+            dt = value
+        elif isinstance(value, (int, float)):
+            dt = datetime.datetime.fromtimestamp(value, _UTC)
+        else:
+            dt = _parse_text(value)
+    except (TypeError, ValueError, AttributeError, OverflowError, OSError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=_UTC)
+    dt = dt.astimezone(_UTC)
+    return calendar.timegm(dt.timetuple()), dt.microsecond
+
+
+def tzinfos():
+    """Return ``(local, utc, utc_named, offset_factory)``: the tzinfo objects
+    botocore's timestamp parser attaches (dateutil's when installed, else
+    equivalent ``datetime.timezone`` values)."""
+    import time
+
+    try:
+        from dateutil.tz import tzlocal, tzoffset, tzutc
+    except ImportError:  # pragma: no cover - dateutil ships with botocore
+        local = datetime.datetime.now().astimezone().tzinfo
+        utc = _UTC
+
+        def offset(seconds):
+            return datetime.timezone(datetime.timedelta(seconds=seconds))
+    else:
+        local = tzlocal()
+        utc = tzutc()
+
+        def offset(seconds):
+            return tzoffset(None, seconds)
+    named = local if "UTC" in time.tzname else utc
+    return local, utc, named, offset

@@ -1,0 +1,119 @@
+"""The QConnect client class: boto3's method names and signatures, each a
+thin call into the C core (``qconnect_c._core``).
+
+Methods are made once, at import, from the generated operation list; every
+call goes ``method -> _core.Client.call`` with nothing else in between.
+"""
+
+from qconnect_c import _core, _model
+
+__all__ = ["QConnect", "ClientMeta"]
+
+
+class ClientMeta:
+    """Holds additional client information (``client.meta``), as in boto3."""
+
+    def __init__(self, region_name, endpoint_url, config, partition="aws"):
+        self._region_name = region_name
+        self._endpoint_url = endpoint_url
+        self._config = config
+        self._partition = partition
+
+    @property
+    def service_name(self):
+        return _model.SERVICE_NAME
+
+    @property
+    def region_name(self):
+        return self._region_name
+
+    @property
+    def endpoint_url(self):
+        return self._endpoint_url
+
+    @property
+    def config(self):
+        return self._config
+
+    @property
+    def partition(self):
+        return self._partition
+
+    @property
+    def method_to_api_mapping(self):
+        return dict(_model.OPERATION_NAMES)
+
+    def __repr__(self):
+        return (f"ClientMeta(region_name={self._region_name!r}, "
+                f"endpoint_url={self._endpoint_url!r})")
+
+
+class BaseClient:
+    """Common machinery of generated clients."""
+
+    _PY_TO_API = {}
+
+    def __init__(self, core, meta, exceptions, parameter_validation=True):
+        self._core = core
+        self.meta = meta
+        self.exceptions = exceptions
+        self._validate = bool(parameter_validation)
+
+    def _make_api_call(self, operation_name, api_params):
+        """Run the operation named by its API name (``"StartImportJob"``)."""
+        return self._core.call(_OP_INDEX_BY_API[operation_name], api_params,
+                               self._validate)
+
+    def can_paginate(self, operation_name):
+        """Return True if the operation can be paginated."""
+        api = self._PY_TO_API.get(operation_name)
+        return api is not None and api in _model.PAGINATORS
+
+    @property
+    def waiter_names(self):
+        """The names of the waiters of this client (none for this service)."""
+        return list(_model.WAITERS)
+
+    def close(self):
+        """Close the client's connections (they are also closed when the
+        client is garbage collected)."""
+        self._core = _ClosedCore()
+
+    def __repr__(self):
+        return f"<qconnect_c.client.{type(self).__name__} object at {id(self):#x}>"
+
+
+class _ClosedCore:
+    def call(self, *args):
+        raise RuntimeError("the client has been closed")
+
+    def set_credentials(self, *args):
+        raise RuntimeError("the client has been closed")
+
+
+def _make_method(index, py_name, api_name):
+    def _api_call(self, *args, **kwargs):
+        if args:
+            raise TypeError(f"{py_name}() only accepts keyword arguments.")
+        return self._core.call(index, kwargs, self._validate)
+
+    _api_call.__name__ = py_name
+    _api_call.__qualname__ = f"QConnect.{py_name}"
+    _api_call.__doc__ = (
+        f"Calls the QConnect ``{api_name}`` operation; keyword arguments and "
+        f"the returned dict are those of boto3's ``{py_name}``.")
+    return _api_call
+
+
+_OPERATIONS = _core.operations()
+_OP_INDEX_BY_API = {api: i for i, (_, api) in enumerate(_OPERATIONS)}
+
+
+class QConnect(BaseClient):
+    """A client for Amazon Q in Connect (service ``qconnect``)."""
+
+
+QConnect._PY_TO_API = {py: api for py, api in _OPERATIONS}
+for _i, (_py, _api) in enumerate(_OPERATIONS):
+    setattr(QConnect, _py, _make_method(_i, _py, _api))
+del _i, _py, _api
