@@ -15,7 +15,7 @@ QC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 LIBS := -lcurl -lcjson -lcrypto -lpthread -lm
 DEB_PKGS := libcurl4-openssl-dev libcjson-dev libssl-dev pkg-config
 
-.PHONY: all deps core ctest pytest test model ext clean demo bench sanitize
+.PHONY: all deps core ctest pytest test model clean venv ext
 
 all: core ext
 
@@ -45,4 +45,34 @@ model:
 	$(PYTHON) tools/gen_endpoints.py
 
 clean:
-	rm -rf $(BUILD) qconnect_c/*.so *.egg-info
+	rm -rf $(BUILD) qconnect_c/*.so *.egg-info $(VENV)
+
+# ---------------------------------------------------------------- Python
+VENV := .venv
+VPY := $(VENV)/bin/python
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+
+venv: $(VPY)
+
+EXT_STAMP := $(BUILD)/.ext-stamp
+
+$(EXT_STAMP): $(VPY) $(CORE_SRC) $(wildcard csrc/*.h) qconnect_c/_core.c setup.py pyproject.toml
+	@mkdir -p $(BUILD)
+	$(VPY) -m pip install -q -e '.[test]'
+	@touch $@
+
+ext: deps $(EXT_STAMP)
+
+pytest: ext
+	$(VPY) -m pytest -q -p no:cacheprovider tests
+
+test: deps
+	$(MAKE) core
+	$(MAKE) ctest
+	$(MAKE) pytest
+
+# Each area adds its own targets in mk/<area>.mk.
+-include $(sort $(wildcard mk/*.mk))

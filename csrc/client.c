@@ -517,3 +517,83 @@ int qc_client_call(qc_client *c, const qc_operation *op,
         result->err.code = rc;
     return rc;
 }
+
+void qc_upload_result_init(qc_upload_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    qc_error_init(&r->err);
+}
+
+void qc_upload_result_clean_up(qc_upload_result *r)
+{
+    free(r->headers);
+    free(r->body);
+    qc_error_clean_up(&r->err);
+    memset(r, 0, sizeof(*r));
+}
+
+int qc_client_upload_file(qc_client *c, const char *url,
+                          const char *const *headers, size_t n_headers,
+                          const char *path, const qc_call_options *co,
+                          qc_progress_fn progress, void *progress_ctx,
+                          qc_upload_result *result)
+{
+    qc_upload_result_init(result);
+    if (!c || !url || !path || (n_headers && !headers))
+        return qc_error_set(&result->err, QC_ERR_INVALID_ARG,
+                            "client, url and path are required");
+    qc_headers h;
+    qc_headers_init(&h);
+    qc_http_response resp;
+    qc_http_response_init(&resp);
+    qc_buf hdr_text;
+    qc_buf_init(&hdr_text, 0);
+    int rc = QC_OK;
+    for (size_t i = 0; i < n_headers && !rc; i++) {
+        const char *n = headers[2 * i], *v = headers[2 * i + 1];
+        if (!n || !v)
+            rc = QC_ERR_INVALID_ARG;
+        else
+            rc = qc_headers_add(&h, n, strlen(n), v, strlen(v));
+        if (rc == QC_ERR_INVALID_ARG)
+            qc_error_set(&result->err, rc,
+                         "invalid upload header %s (empty name, or a line "
+                         "break in it)",
+                         n ? n : "(null)");
+    }
+    if (!rc && c->user_agent && !qc_headers_get(&h, "User-Agent", 10))
+        rc = qc_headers_add(&h, "User-Agent", 10, c->user_agent,
+                            strlen(c->user_agent));
+    if (!rc) {
+        qc_send_options so;
+        so.connect_timeout_ms = c->connect_timeout_ms;
+        so.read_timeout_ms = c->read_timeout_ms;
+        so.should_abort = co ? co->should_abort : NULL;
+        so.abort_ctx = co ? co->abort_ctx : NULL;
+        rc = qc_transport_put_file(c->transport, url, &h, path, &so, &resp,
+                                   &result->err, progress, progress_ctx);
+    }
+    if (!rc) {
+        result->status = resp.status;
+        for (size_t i = 0; i < resp.headers.len && !rc; i++) {
+            const qc_header *x = &resp.headers.items[i];
+            if (i)
+                rc = qc_buf_append(&hdr_text, "\r\n", 2);
+            if (!rc && !(rc = qc_buf_append(&hdr_text, x->name, x->name_len)) &&
+                !(rc = qc_buf_append(&hdr_text, ": ", 2)))
+                rc = qc_buf_append(&hdr_text, x->value, x->value_len);
+        }
+        if (!rc)
+            rc = qc_buf_detach(&hdr_text, &result->headers, NULL);
+        if (!rc)
+            rc = qc_buf_detach(&resp.body, &result->body, &result->body_len);
+        if (rc)
+            qc_error_set(&result->err, rc, NULL);
+    }
+    if (rc && !result->err.code)
+        result->err.code = rc;
+    qc_buf_clean_up(&hdr_text);
+    qc_headers_clean_up(&h);
+    qc_http_response_clean_up(&resp);
+    return rc;
+}

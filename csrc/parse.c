@@ -26,7 +26,7 @@
 /* Deepest nesting json.loads reaches inside botocore before Python's
  * recursion limit (1000) stops it, for a call made from a script's top
  * level. */
-#define S_MAX_DEPTH 980
+#define S_MAX_DEPTH 982
 /* Python's int-from-text limit (sys.get_int_max_str_digits()). */
 #define S_MAX_INT_DIGITS 4300
 /* The datetime range: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59. */

@@ -338,6 +338,37 @@ int qc_client_call(qc_client *c, const qc_operation *op,
                    const qc_value *params, const qc_call_options *co,
                    qc_call_result *result);
 
+/* Progress of an upload: bytes sent so far and the total. Returns nonzero
+ * to stop the upload. Called at most every ~50 ms and once at the end. */
+typedef int (*qc_progress_fn)(void *ctx, uint64_t sent, uint64_t total);
+
+/* The reply to an upload: status, headers as "name: value" lines joined
+ * by "\r\n", and the body; all malloc'd, freed by
+ * qc_upload_result_clean_up. */
+typedef struct qc_upload_result {
+    long status;
+    char *headers;
+    char *body;
+    size_t body_len;
+    qc_error err;
+} qc_upload_result;
+
+void qc_upload_result_init(qc_upload_result *r);
+void qc_upload_result_clean_up(qc_upload_result *r);
+
+/* HTTP PUT of the file at path to url (e.g. a StartContentUpload URL),
+ * streamed from disk through the client's connection pool, TLS and proxy
+ * settings. headers is an array of n_headers (name, value) C-string pairs
+ * (headers[2*i], headers[2*i+1]); none may contain CR or LF. Returns QC_OK
+ * when a reply was received (any status), else a transport error code,
+ * QC_ERR_INVALID_ARG (bad header, unreadable file) or QC_ERR_CALLBACK
+ * (progress stopped it). */
+int qc_client_upload_file(qc_client *c, const char *url,
+                          const char *const *headers, size_t n_headers,
+                          const char *path, const qc_call_options *co,
+                          qc_progress_fn progress, void *progress_ctx,
+                          qc_upload_result *result);
+
 #ifdef __cplusplus
 }
 #endif

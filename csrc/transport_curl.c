@@ -11,11 +11,14 @@
  * time since the last byte moved (urllib3's per-operation socket timeout:
  * the connect timeout while the request goes out, then the read timeout).
  *
- * The request goes out as http.client/urllib3 writes it for botocore:
- * Host, then Accept-Encoding: identity unless the request has one, then
- * Content-Length when a body is sent and the request has none, then
+ * The request goes out as botocore + http.client/urllib3 write it: Host,
+ * then Accept-Encoding: identity unless the request has one, then
  * User-Agent when configured and absent, then the request's own headers.
- * curl's Accept, Expect and form Content-Type are suppressed.
+ * When the request has no Content-Length (nor Transfer-Encoding), one is
+ * added last for every method but GET, HEAD and OPTIONS (botocore's
+ * AWSPreparedRequest, even for an empty body), and for those three only
+ * when a body is sent, right after Accept-Encoding (http.client). curl's
+ * Accept, Expect and form Content-Type are suppressed.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -490,29 +493,39 @@ static int s_add_raw(struct curl_slist **list, const char *line)
     return QC_OK;
 }
 
-/* Builds the header list in http.client's order (see the file comment).
- * body_len < 0 means no body is sent. Returns QC_OK or QC_ERR_NOMEM; the
- * caller frees *out with curl_slist_free_all. */
+/* Where the transport adds Content-Length when the request has none. */
+enum {
+    S_CL_NONE,  /* no body is sent */
+    S_CL_EARLY, /* http.client's place: right after Accept-Encoding */
+    S_CL_LATE   /* botocore's place: after every request header */
+};
+
+/* Builds the header list in the order botocore + http.client write it
+ * (see the file comment); cl_where is an S_CL_* value. Returns QC_OK or
+ * QC_ERR_NOMEM; the caller frees *out with curl_slist_free_all. */
 static int s_build_headers(const s_curl_transport *t, s_slot *s,
-                           const qc_headers *h, long long body_len,
-                           struct curl_slist **out)
+                           const qc_headers *h, int cl_where,
+                           long long body_len, struct curl_slist **out)
 {
     struct curl_slist *list = NULL;
     int rc = QC_OK;
     char num[32];
+    snprintf(num, sizeof(num), "%lld", body_len);
+    if (qc_headers_get(h, "Content-Length", 14) ||
+        qc_headers_get(h, "Transfer-Encoding", 17))
+        cl_where = S_CL_NONE;
     if (!qc_headers_get(h, "Accept-Encoding", 15))
         rc = s_add_raw(&list, "Accept-Encoding: identity");
-    if (!rc && body_len >= 0 && !qc_headers_get(h, "Content-Length", 14) &&
-        !qc_headers_get(h, "Transfer-Encoding", 17)) {
-        snprintf(num, sizeof(num), "%lld", body_len);
+    if (!rc && cl_where == S_CL_EARLY)
         rc = s_add_header(s, &list, "Content-Length", 14, num, strlen(num));
-    }
     if (!rc && t->user_agent && !qc_headers_get(h, "User-Agent", 10))
         rc = s_add_header(s, &list, "User-Agent", 10, t->user_agent,
                           strlen(t->user_agent));
     for (size_t i = 0; !rc && i < h->len; i++)
         rc = s_add_header(s, &list, h->items[i].name, h->items[i].name_len,
                           h->items[i].value, h->items[i].value_len);
+    if (!rc && cl_where == S_CL_LATE)
+        rc = s_add_header(s, &list, "Content-Length", 14, num, strlen(num));
     if (!rc && !qc_headers_get(h, "Accept", 6))
         rc = s_add_raw(&list, "Accept:");
     if (!rc && !qc_headers_get(h, "Expect", 6))
@@ -813,10 +826,12 @@ static int s_send(qc_transport *base, const qc_http_request *req,
         goto out;
 
     const char *m = req->method;
-    int send_body = req->body.len > 0 || s_method_expects_body(m);
-    if ((rc = s_build_headers(t, s, &req->headers,
-                              send_body ? (long long)req->body.len : -1,
-                              &hdrs))) {
+    int cl_where = s_method_expects_body(m) ? S_CL_LATE
+                   : req->body.len > 0      ? S_CL_EARLY
+                                            : S_CL_NONE;
+    int send_body = cl_where != S_CL_NONE;
+    if ((rc = s_build_headers(t, s, &req->headers, cl_where,
+                              (long long)req->body.len, &hdrs))) {
         rc = qc_error_set(err, rc, "out of memory building headers");
         goto out;
     }
@@ -1045,7 +1060,8 @@ int qc_transport_put_file(qc_transport *base, const char *url,
         goto out_no_slot;
     if ((rc = s_setup_common(t, s, &x, url, proxy, opts, err)))
         goto out;
-    if ((rc = s_build_headers(t, s, h, (long long)total, &hdrs))) {
+    if ((rc = s_build_headers(t, s, h, S_CL_LATE, (long long)total,
+                              &hdrs))) {
         rc = qc_error_set(err, rc, "out of memory building headers");
         goto out;
     }

@@ -917,6 +917,87 @@ done:
     return out;
 }
 
+/* qc_progress_fn: calls the Python progress callable (sent, total);
+ * an exception from it stops the upload and propagates. */
+static int s_upload_progress(void *ctx, uint64_t sent, uint64_t total)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    int stop = 0;
+    PyObject *r = PyObject_CallFunction((PyObject *)ctx, "KK",
+                                        (unsigned long long)sent,
+                                        (unsigned long long)total);
+    if (!r)
+        stop = 1;
+    Py_XDECREF(r);
+    if (!stop && PyErr_CheckSignals() < 0)
+        stop = 1;
+    PyGILState_Release(g);
+    return stop;
+}
+
+/* upload_file(url, headers: dict, path, progress=None)
+ *   -> (status, headers text, body bytes) */
+static PyObject *s_client_upload_file(s_client *self, PyObject *args)
+{
+    const char *url, *path;
+    PyObject *headers, *progress = Py_None;
+    if (!PyArg_ParseTuple(args, "sO!s|O", &url, &PyDict_Type, &headers, &path,
+                          &progress))
+        return NULL;
+    if (!self->client) {
+        PyErr_SetString(PyExc_RuntimeError, "Client is not initialised");
+        return NULL;
+    }
+    Py_ssize_t n = PyDict_Size(headers);
+    const char **pairs = PyMem_Calloc((size_t)(2 * n + 1), sizeof(char *));
+    if (!pairs)
+        return PyErr_NoMemory();
+    PyObject *out = NULL;
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(headers, &pos, &k, &v)) {
+        if (!PyUnicode_Check(k) || !PyUnicode_Check(v)) {
+            PyErr_SetString(PyExc_TypeError,
+                            "upload header names and values must be str");
+            goto done;
+        }
+        pairs[2 * i] = PyUnicode_AsUTF8(k);
+        pairs[2 * i + 1] = PyUnicode_AsUTF8(v);
+        if (!pairs[2 * i] || !pairs[2 * i + 1])
+            goto done;
+        i++;
+    }
+    qc_call_options co;
+    qc_call_options_init(&co);
+    co.should_abort = s_should_abort;
+    qc_upload_result r;
+    int rc;
+    qc_client *c = self->client;
+    PyObject *pcb = progress == Py_None ? NULL : progress;
+    Py_BEGIN_ALLOW_THREADS
+    rc = qc_client_upload_file(c, url, pairs, (size_t)i, path, &co,
+                               pcb ? s_upload_progress : NULL, pcb, &r);
+    Py_END_ALLOW_THREADS
+    if (rc == QC_OK) {
+        out = Py_BuildValue("(lsy#)", r.status, r.headers ? r.headers : "",
+                            r.body ? r.body : "", (Py_ssize_t)r.body_len);
+    } else if (!PyErr_Occurred()) {
+        if (rc == QC_ERR_INVALID_ARG) {
+            PyErr_SetString(PyExc_ValueError, qc_error_text(&r.err));
+        } else {
+            qc_call_result cr;
+            qc_call_result_init(&cr);
+            cr.url = url;
+            cr.err = r.err;
+            s_raise_core_error(rc, &cr);
+        }
+    }
+    qc_upload_result_clean_up(&r);
+done:
+    PyMem_Free(pairs);
+    return out;
+}
+
 /* last_request() -> (method, url, headers list, body bytes) | None:
  * the request the canned transport last received. */
 static PyObject *s_client_last_request(s_client *self, PyObject *unused)
@@ -981,6 +1062,9 @@ static PyObject *s_client_get_region(s_client *self, void *closure)
 static PyMethodDef s_client_methods[] = {
     {"call", (PyCFunction)(void (*)(void))s_client_call, METH_FASTCALL,
      "call(op_index, params, validate=True) -> dict\n\nRuns one operation."},
+    {"upload_file", (PyCFunction)s_client_upload_file, METH_VARARGS,
+     "upload_file(url, headers, path, progress=None) -> (status, headers, "
+     "body)\n\nHTTP PUT of a file, streamed from disk."},
     {"set_credentials", (PyCFunction)s_client_set_credentials, METH_VARARGS,
      "set_credentials(access_key, secret_key, token=None)"},
     {"last_request", (PyCFunction)s_client_last_request, METH_NOARGS,

@@ -69,6 +69,25 @@ class BaseClient:
         api = self._PY_TO_API.get(operation_name)
         return api is not None and api in _model.PAGINATORS
 
+    def import_quick_responses(self, knowledgeBaseId, source, *, wait=True,
+                               progress=None, metadata=None,
+                               externalSourceConfiguration=None,
+                               clientToken=None, poll_interval=1.0,
+                               timeout=600):
+        """Upload a CSV of quick responses and import it into a knowledge
+        base: StartContentUpload, a streamed HTTP PUT, StartImportJob and,
+        with ``wait=True``, GetImportJob until the job finishes.
+
+        See :func:`qconnect_c.workflow.import_quick_responses`."""
+        from qconnect_c.workflow import import_quick_responses
+
+        return import_quick_responses(
+            self, knowledgeBaseId, source, wait=wait, progress=progress,
+            metadata=metadata,
+            externalSourceConfiguration=externalSourceConfiguration,
+            clientToken=clientToken, poll_interval=poll_interval,
+            timeout=timeout)
+
     @property
     def waiter_names(self):
         """The names of the waiters of this client (none for this service)."""

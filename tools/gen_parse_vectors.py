@@ -411,12 +411,12 @@ def hand_cases():
                 b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}'))
     c.append(ok("ok_document_depth_ok", "GetNextMessage",
                 b'{"type":"TEXT","response":{"messageId":"m","participant":"BOT","timestamp":1,"value":'
-                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * 974 + b"]" * 974 +
+                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * 978 + b"]" * 978 +
                 b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}',
-                desc="980 levels in all: the deepest botocore reads from a script's top level"))
+                desc="982 levels in all: the deepest botocore reads from a script's top level"))
     c.append(ok("bad_document_too_deep", "GetNextMessage",
                 b'{"type":"TEXT","response":{"messageId":"m","participant":"BOT","timestamp":1,"value":'
-                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * 975 + b"]" * 975 +
+                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * 979 + b"]" * 979 +
                 b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}'))
     c.append(ok("bad_body_very_deep", "GetKnowledgeBase", b"[" * 100000 + b"]" * 100000))
     # Numbers.
@@ -537,7 +537,7 @@ def hand_cases():
     # Headers and ResponseMetadata.
     c.append(ok("ok_headers_merged", "GetKnowledgeBase", {"knowledgeBase": {"name": "n"}}, headers=[
         ("X-Amzn-RequestId", "rid-1"), ("X-Multi", "a"), ("x-multi", "b"), ("X-MULTI", ""),
-        ("X-Latin1", "caf\u00c3\u00a9 \u00ff"), ("X-\u00c4hnlich", "v"), ("Date", "Tue, 02 Jan 2024 03:04:05 GMT"),
+        ("X-Latin1", "caf\u00c3\u00a9 \u00ff"), ("Date", "Tue, 02 Jan 2024 03:04:05 GMT"),
         ("x-empty", ""), ("X-Empty", "then")]))
     c.append(ok("ok_request_id_amz", "GetKnowledgeBase", {"knowledgeBase": {"name": "n"}}, headers=[
         ("x-amz-request-id", "amz-rid"), ("x-amz-id-2", "host-id-2")]))
@@ -645,9 +645,9 @@ def error_cases():
     c.append(err("bad_error_body_string", "GetKnowledgeBase", 400, b'"oops"'))
     c.append(err("bad_error_not_utf8", "GetKnowledgeBase", 400, b'{"message":"\xfe"}'))
     c.append(err("bad_error_too_deep", "GetKnowledgeBase", 400,
-                 b'{"message":' + b"[" * 980 + b"]" * 980 + b"}"))
+                 b'{"message":' + b"[" * 982 + b"]" * 982 + b"}"))
     c.append(err("err_error_depth_ok", "GetKnowledgeBase", 400,
-                 b'{"message":' + b"[" * 979 + b"]" * 979 + b"}"))
+                 b'{"message":' + b"[" * 981 + b"]" * 981 + b"}"))
     c.append(err("err_invalid_json_with_header", "GetKnowledgeBase", 400, b"{broken",
                  headers=REQ + [("x-amzn-ErrorType", "ValidationException")]))
     return c
@@ -687,22 +687,42 @@ class Runner:
         params = minimal_params(om.input_shape) if om.input_shape else {}
         self.server.reply = wire(case["status"], case["headers"], case["body"])
         method = getattr(self.client, botocore.xform_name(case["operation"]))
+        result = error = None
+        # json.loads gives up at Python's recursion limit, so how deep a
+        # body botocore reads depends on how deep the caller's stack is.
+        # Make this call behave like one written at a script's top level
+        # (stack depth 1) under the default limit of 1000.
+        depth = 0
+        frame = sys._getframe()
+        while frame is not None:
+            depth += 1
+            frame = frame.f_back
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(1000 + depth - 1)
         try:
             result = method(**params)
-            expect = {"outcome": "ok", "error_code": None, "response": encode(result)}
-        except self.client.exceptions.ClientError as e:
-            response = e.response
-            md = response.get("ResponseMetadata", {})
-            # MaxAttemptsReached comes from the retry handler, not the parser.
-            md.pop("MaxAttemptsReached", None)
-            code = response.get("Error", {}).get("Code")
-            expect = {"outcome": "service_error",
-                      "error_code": code if isinstance(code, str) else None,
-                      "exception": type(e).__name__, "response": encode(response)}
-        except Exception as e:  # botocore fails to parse the reply
-            expect = {"outcome": "parse_error", "error_code": None,
-                      "botocore_exception": "%s: %s" % (type(e).__name__, str(e)[:300])}
-        return expect
+        except Exception as e:  # noqa: BLE001 - recorded below
+            error = e
+        finally:
+            sys.setrecursionlimit(old_limit)
+        sys.setrecursionlimit(max(old_limit, 20000))
+        try:
+            if error is None:
+                return {"outcome": "ok", "error_code": None, "response": encode(result)}
+            if isinstance(error, self.client.exceptions.ClientError):
+                response = error.response
+                md = response.get("ResponseMetadata", {})
+                # MaxAttemptsReached comes from the retry handler, not the parser.
+                md.pop("MaxAttemptsReached", None)
+                code = response.get("Error", {}).get("Code")
+                return {"outcome": "service_error",
+                        "error_code": code if isinstance(code, str) else None,
+                        "exception": type(error).__name__, "response": encode(response)}
+            # botocore fails to parse the reply
+            return {"outcome": "parse_error", "error_code": None,
+                    "botocore_exception": "%s: %s" % (type(error).__name__, str(error)[:300])}
+        finally:
+            sys.setrecursionlimit(old_limit)
 
 
 def vector(case, expect):
@@ -743,7 +763,12 @@ def generate():
 
 
 def dump(v):
-    return json.dumps(v, indent=1, ensure_ascii=True, allow_nan=False) + "\n"
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 20000))
+    try:
+        return json.dumps(v, indent=1, ensure_ascii=True, allow_nan=False) + "\n"
+    finally:
+        sys.setrecursionlimit(old_limit)
 
 
 def main():
