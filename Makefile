@@ -37,7 +37,12 @@ $(CORE_LIB): $(CORE_OBJ)
 $(CTEST_BIN): $(CTEST_SRC) $(wildcard tests/c/*.h) $(CORE_LIB)
 	$(CC) $(QC_CFLAGS) -Icsrc -Itests/c $(CTEST_SRC) $(CORE_LIB) $(LIBS) -o $@
 
-ctest: $(CTEST_BIN)
+# The public header must be enough for a C program: build the example.
+EXAMPLE_BIN := $(BUILD)/start_import_job
+$(EXAMPLE_BIN): examples/start_import_job.c csrc/qc.h $(CORE_LIB)
+	$(CC) -std=c11 -Wall -Wextra -Werror -Icsrc $< $(CORE_LIB) $(LIBS) -o $@
+
+ctest: $(CTEST_BIN) $(EXAMPLE_BIN)
 	$(CTEST_BIN)
 
 model:
