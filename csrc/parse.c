@@ -23,10 +23,14 @@
 
 #include "pipeline.h"
 
-/* Deepest nesting json.loads reaches inside botocore before Python's
- * recursion limit (1000) stops it, for a call made from a script's top
- * level. */
-#define S_MAX_DEPTH 982
+/* json.loads stops at Python's recursion limit (1000), so how deep a body
+ * botocore reads depends on how deep its stack is when it calls loads.
+ * These are the deepest nestings it reads for a call made from a script's
+ * top level: on the error path (_inject_error_code), on the success path
+ * (one frame deeper) and in the modelled-error pass (two frames deeper). */
+#define S_DEPTH_ERROR 982
+#define S_DEPTH_SUCCESS 981
+#define S_DEPTH_MODELED 980
 /* Python's int-from-text limit (sys.get_int_max_str_digits()). */
 #define S_MAX_INT_DIGITS 4300
 /* The datetime range: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59. */
@@ -91,6 +95,7 @@ typedef struct s_ctx {
     s_hdr *hdrs;
     size_t n_hdrs;
     int body_done;
+    int body_depth; /* nesting of the body's JSON */
     s_jnode body;
 } s_ctx;
 
@@ -194,7 +199,13 @@ static int s_check_utf8(const char *s, size_t len, qc_error *err)
     while (i < len) {
         unsigned b = p[i];
         if (b < 0x80) {
-            i++;
+            /* ASCII runs eight bytes at a time */
+            uint64_t w;
+            while (i + 8 <= len &&
+                   (memcpy(&w, p + i, 8), (w & 0x8080808080808080ULL) == 0))
+                i += 8;
+            if (i < len && p[i] < 0x80)
+                i++;
             continue;
         }
         size_t need;
@@ -297,10 +308,12 @@ typedef struct s_reader {
     qc_arena *tmp;
     qc_buf stack; /* members/items of the containers being read */
     int depth;
+    int max_depth; /* deepest nesting seen */
 } s_reader;
 
 static int s_read_value(s_reader *r, s_jnode *out);
 
+/* Returns whether ch is an ASCII digit. */
 static int s_is_digit(char ch)
 {
     return ch >= '0' && ch <= '9';
@@ -334,6 +347,17 @@ static int s_hex4(const char *p, unsigned *out)
     return 1;
 }
 
+/* 1 for the bytes that end a run of plain string text: '"', '\\' and the
+ * control characters. */
+static const unsigned char s_string_stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
 /* Reads the string at r->p (a '"') into a STR node pointing into the body
  * or, when it has escapes, at its decoded text in the scratch arena. */
 static int s_read_string(s_reader *r, s_jnode *out)
@@ -341,6 +365,8 @@ static int s_read_string(s_reader *r, s_jnode *out)
     const char *start = r->p + 1, *q = start;
     int escaped = 0;
     for (;;) {
+        while (q < r->end && !s_string_stop[(unsigned char)*q])
+            q++;
         if (q >= r->end)
             return S_JSON_SYNTAX;
         unsigned char ch = (unsigned char)*q;
@@ -515,13 +541,14 @@ static int s_literal(s_reader *r, const char *lit)
     return 1;
 }
 
-/* Orders key indexes by key bytes, then by position. */
+/* A key of an object being de-duplicated, with its position. */
 typedef struct s_keyidx {
     const char *key;
     size_t len;
     size_t idx;
 } s_keyidx;
 
+/* qsort order of s_keyidx: key bytes, then position. */
 static int s_keyidx_cmp(const void *x, const void *y)
 {
     const s_keyidx *a = x, *b = y;
@@ -534,6 +561,7 @@ static int s_keyidx_cmp(const void *x, const void *y)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+/* Returns whether two STR nodes hold the same text. */
 static int s_key_eq(const s_jnode *a, const s_jnode *b)
 {
     return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
@@ -706,9 +734,11 @@ static int s_read_value(s_reader *r, s_jnode *out)
         return s_read_string(r, out);
     case '[':
     case '{': {
-        if (r->depth >= S_MAX_DEPTH)
+        if (r->depth >= S_DEPTH_ERROR)
             return S_JSON_DEPTH;
         r->depth++;
+        if (r->depth > r->max_depth)
+            r->max_depth = r->depth;
         int rc = *r->p == '[' ? s_read_array(r, out) : s_read_object(r, out);
         r->depth--;
         return rc;
@@ -752,17 +782,19 @@ static int s_read_value(s_reader *r, s_jnode *out)
     }
 }
 
-/* Reads the JSON document (s, len), valid UTF-8, as json.loads does.
- * Returns QC_OK, S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT.
- * The tree lives in tmp and may point into s. */
+/* Reads the JSON document (s, len), valid UTF-8, as json.loads does, up
+ * to S_DEPTH_ERROR levels; *depth gets the deepest level. Returns QC_OK,
+ * S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT. The tree
+ * lives in tmp and may point into s. */
 static int s_json_read(qc_arena *tmp, const char *s, size_t len,
-                       s_jnode *out)
+                       s_jnode *out, int *depth)
 {
     s_reader r;
     r.p = s;
     r.end = s + len;
     r.tmp = tmp;
     r.depth = 0;
+    r.max_depth = 0;
     qc_buf_init(&r.stack, 0);
     int rc = S_JSON_SYNTAX;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -776,6 +808,7 @@ static int s_json_read(qc_arena *tmp, const char *s, size_t len,
         rc = S_JSON_SYNTAX; /* "Extra data" */
 out:
     qc_buf_clean_up(&r.stack);
+    *depth = r.max_depth;
     return rc;
 }
 
@@ -1144,12 +1177,23 @@ static const s_hdr *s_header(const s_ctx *c, const char *name)
 
 /* ---------------------------------------------------------------- body */
 
+/* Returns QC_ERR_RESPONSE_PARSE: json.loads hit the recursion limit. */
+static int s_too_deep(s_ctx *c)
+{
+    return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                        "maximum recursion depth exceeded while decoding a "
+                        "JSON document from a unicode string");
+}
+
 /* Parses the body once, as _parse_body_as_json does: empty gives {}, text
- * json.loads refuses gives {"message": text}. Returns QC_OK with *out, or
- * QC_ERR_RESPONSE_PARSE (not UTF-8, too deep), or QC_ERR_NOMEM. */
-static int s_body(s_ctx *c, const s_jnode **out)
+ * json.loads refuses gives {"message": text}. max_depth is the nesting
+ * json.loads manages at the caller's stack depth. Returns QC_OK with
+ * *out, or QC_ERR_RESPONSE_PARSE (not UTF-8, too deep), or QC_ERR_NOMEM. */
+static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
 {
     if (c->body_done) {
+        if (c->body_depth > max_depth)
+            return s_too_deep(c);
         *out = &c->body;
         return QC_OK;
     }
@@ -1161,12 +1205,9 @@ static int s_body(s_ctx *c, const s_jnode **out)
         int rc = s_check_utf8(s, len, c->err);
         if (rc)
             return rc;
-        rc = s_json_read(c->tmp, s, len, &c->body);
-        if (rc == S_JSON_DEPTH)
-            return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
-                                "maximum recursion depth exceeded while "
-                                "decoding a JSON document from a unicode "
-                                "string");
+        rc = s_json_read(c->tmp, s, len, &c->body, &c->body_depth);
+        if (rc == S_JSON_DEPTH || (rc == QC_OK && c->body_depth > max_depth))
+            return s_too_deep(c);
         if (rc == S_JSON_SYNTAX) {
             s_jmember *mem = qc_arena_alloc(c->tmp, sizeof(*mem));
             if (!mem)
@@ -1182,6 +1223,7 @@ static int s_body(s_ctx *c, const s_jnode **out)
             c->body.type = S_J_OBJ;
             c->body.len = 1;
             c->body.u.members = mem;
+            c->body_depth = 1;
         } else if (rc) {
             return rc;
         }
@@ -1284,6 +1326,7 @@ static int s_num(const char **p, const char *end, int max, long *v)
     return n;
 }
 
+/* Returns the days in month m (1-12) of year y. */
 static int s_days_in_month(long y, long m)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30,
@@ -2012,7 +2055,8 @@ static int s_header_member(s_ctx *c, const qc_member *mem, const s_hdr *h,
         rc = s_check_utf8(raw.u.s.ptr, raw.u.s.len, c->err);
         if (rc)
             return rc;
-        rc = s_json_read(c->tmp, raw.u.s.ptr, raw.u.s.len, &node);
+        int depth;
+        rc = s_json_read(c->tmp, raw.u.s.ptr, raw.u.s.len, &node, &depth);
         if (rc == S_JSON_SYNTAX || rc == S_JSON_DEPTH)
             return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
                                 "header %s does not hold valid JSON",
@@ -2088,11 +2132,12 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
 }
 
 /* Merges the body members parsed with structure shape sh into top. */
-static int s_payload(s_ctx *c, const qc_shape *sh, qc_value *top, size_t cap)
+static int s_payload(s_ctx *c, const qc_shape *sh, int max_depth,
+                     qc_value *top, size_t cap)
 {
     const s_jnode *body;
     qc_value parsed;
-    int rc = s_body(c, &body);
+    int rc = s_body(c, max_depth, &body);
     if (rc)
         return rc;
     rc = s_structure(c, sh, body, &parsed);
@@ -2296,7 +2341,7 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
         return rc;
     }
     const s_jnode *body, *x;
-    rc = s_body(c, &body);
+    rc = s_body(c, S_DEPTH_ERROR, &body);
     if (rc)
         return rc;
     if (body->type != S_J_OBJ)
@@ -2459,7 +2504,7 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         if (rc == QC_OK && oshape)
             rc = s_non_payload(&c, oshape, &top, cap);
         if (rc == QC_OK && oshape)
-            rc = s_payload(&c, oshape, &top, cap);
+            rc = s_payload(&c, oshape, S_DEPTH_SUCCESS, &top, cap);
     }
     if (rc)
         goto out;
@@ -2496,7 +2541,7 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         if (eshape && !s_is_generic(resp)) {
             rc = s_non_payload(&c, eshape, &top, cap);
             if (rc == QC_OK)
-                rc = s_payload(&c, eshape, &top, cap);
+                rc = s_payload(&c, eshape, S_DEPTH_MODELED, &top, cap);
             if (rc)
                 goto out;
         }
@@ -2520,7 +2565,7 @@ out:
         qc_error_set(err, rc, "the response is too large to parse");
     else if (rc == QC_ERR_INTERNAL)
         qc_error_set(err, rc, "internal error while parsing the response");
-    else if (rc == QC_ERR_SERVICE && err)
-        qc_error_set(err, rc, "the service returned an error");
+    else if (rc == QC_ERR_SERVICE)
+        qc_error_set(err, rc, NULL); /* the caller words it from the code */
     return rc;
 }

@@ -32,6 +32,7 @@ __all__ = [
     "ClientError",
     "BaseClientExceptions",
     "make_client_exceptions",
+    "ResponseParserError",
 ]
 
 
@@ -801,3 +802,12 @@ def _build_client_exceptions(pairs, service_module_name):
         dict(cls_props, __module__=__name__),
     )
     return holder_cls(code_to_exception)
+
+
+class ResponseParserError(Exception):
+    """The service's reply could not be parsed (botocore raises
+    ``botocore.parsers.ResponseParserError`` or a Python error there)."""
+
+    def __init__(self, msg=''):
+        super().__init__(msg)
+        self.msg = msg

@@ -269,3 +269,16 @@ def test_ctrl_c_interrupts_a_call_in_flight(clean_env):
         assert elapsed < 1.0, elapsed
     finally:
         srv.close()
+
+
+def test_unparseable_reply_raises_response_parser_error(clean_env):
+    from qconnect_c import _core
+    ops = [api for _, api in _core.operations()]
+    core = _core.Client("us-east-1", canned_reply=(
+        200, "Content-Type: application/json\r\n", b'{"importJob": [1, 2]}'))
+    core.set_credentials("a", "b", None)
+    with pytest.raises(qexc.ResponseParserError) as ei:
+        core.call(ops.index("StartImportJob"),
+                  {"knowledgeBaseId": KB, "importJobType": "QUICK_RESPONSES",
+                   "uploadId": "u"})
+    assert str(ei.value)

@@ -30,6 +30,11 @@ from dateutil import tz as dateutil_tz
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "tests", "vectors", "parse")
 TAGS = ("__int__", "__float__", "__ts__", "__bytes__", "__wtf8__")
+# json.loads gives up at Python's recursion limit, so how deep a body botocore
+# reads depends on the caller's stack. The vectors record a call made from a
+# script's top level under the default limit (1000): there an unmodelled
+# error body may nest this deep (tests/test_parse_vectors.py re-measures it).
+TOP_LEVEL_ERROR_DEPTH = 982
 
 
 # --------------------------------------------------------------- the server
@@ -186,11 +191,17 @@ class Sampler:
         if t == "structure":
             if shape.metadata.get("document"):
                 return {"doc": [n, n + 0.5, "text", True, None, {"nested": {"k": [1.0, -0, 1e300]}}]}
-            if depth > 6:
-                return {}
             names = list(shape.members)
             if shape.is_tagged_union:
-                names = [names[n % len(names)]]
+                if depth > 6:  # one member still, preferring a simple one
+                    simple = [m for m in names if shape.members[m].type_name not in
+                              ("structure", "list", "map")]
+                    plain = [m for m in names if not shape.members[m].is_tagged_union]
+                    names = (simple or plain or names)[:1]
+                else:
+                    names = [names[n % len(names)]]
+            elif depth > 6:
+                return {}
             return {m: self.value(shape.members[m], depth + 1) for m in names}
         if t == "list":
             if depth > 6:
@@ -377,7 +388,7 @@ def hand_cases():
         IMPORT_JOB, externalSourceConfiguration={"source": "AMAZON_CONNECT", "configuration": {
             "other": None, "connectConfiguration": {"instanceId": "i"}}})}))
     c.append(ok("bad_union_two_members", "GetQuickResponse", {"quickResponse": dict(
-        QUICK, contents={"plainText": {"content": {"plainText": "a", "markdown": "b"}}})}))
+        QUICK, contents={"plainText": {"content": "a", "other": "b"}})}))
     c.append(ok("bad_union_no_member", "GetImportJob", {"importJob": dict(
         IMPORT_JOB, externalSourceConfiguration={"source": "S", "configuration": {"__type": "x"}})}))
     c.append(ok("ok_union_unknown_in_list", "GetNextMessage", next_message(
@@ -409,15 +420,13 @@ def hand_cases():
                 b'{"type":"TEXT","response":{"messageId":"m","participant":"BOT","timestamp":1,"value":'
                 b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + many +
                 b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}'))
-    c.append(ok("ok_document_depth_ok", "GetNextMessage",
-                b'{"type":"TEXT","response":{"messageId":"m","participant":"BOT","timestamp":1,"value":'
-                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * 978 + b"]" * 978 +
-                b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}',
-                desc="982 levels in all: the deepest botocore reads from a script's top level"))
-    c.append(ok("bad_document_too_deep", "GetNextMessage",
-                b'{"type":"TEXT","response":{"messageId":"m","participant":"BOT","timestamp":1,"value":'
-                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * 979 + b"]" * 979 +
-                b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}'))
+    def deep_doc(n):
+        return (b'{"type":"TEXT","response":{"messageId":"m","participant":"BOT","timestamp":1,"value":'
+                b'{"toolUseResult":{"toolUseId":"t","toolName":"n","toolResult":' + b"[" * n + b"]" * n +
+                b',"inputSchema":{}}}},"requestMessageId":"r","conversationState":{"status":"READY"}}')
+    c.append(ok("ok_document_depth_981", "GetNextMessage", deep_doc(977),
+                desc="981 levels in all: the deepest success body botocore reads from a script's top level"))
+    c.append(ok("bad_document_depth_982", "GetNextMessage", deep_doc(978)))
     c.append(ok("bad_body_very_deep", "GetKnowledgeBase", b"[" * 100000 + b"]" * 100000))
     # Numbers.
     c.append(ok("ok_numbers_float_int", "GetAIPrompt", get_prompt(
@@ -473,8 +482,9 @@ def hand_cases():
     # Timestamps.
     c.append(ok("ok_timestamps_epoch", "ListSpans", spans_with([
         0, 1, -1, 1717990000, 1717990000.5, 1700000000.1234565, 1700000000.1234575, -1.5, -0.0000005,
-        0.0000005, 1.0000015, 253402300799, -62135596800, 253402300799.9999994, True, False, 1e-7,
+        0.0000005, 1.0000015, 253402300799, -62135596800, 253402300799.9999994 - 1, True, False, 1e-7,
         1717990000.999999, 1717990000.9999995])))
+    c.append(ok("bad_timestamp_epoch_rounds_past_9999", "ListSpans", spans_with([253402300799.9999996])))
     c.append(ok("ok_timestamps_text", "ListSpans", spans_with([
         "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123Z", "2024-01-02T03:04:05.1234567Z",
         "2024-01-02T03:04:05.9999999Z", "2024-01-02T03:04:05+01:00", "2024-01-02T03:04:05+0100",
@@ -591,12 +601,12 @@ def error_cases():
     c.append(err("err_body_type_null", "GetKnowledgeBase", 400, {"__type": None, "message": "m"}))
     c.append(err("err_body_code_null", "GetKnowledgeBase", 400, {"code": None, "__type": "ValidationException"}))
     c.append(err("err_body_code_number", "GetKnowledgeBase", 400, {"code": 5, "message": "m"}))
-    c.append(err("err_body_code_list", "GetKnowledgeBase", 400, {"code": ["a"], "message": "m"}))
-    c.append(err("err_body_type_number", "GetKnowledgeBase", 400, {"__type": 5, "message": "m"}))
+    c.append(err("bad_error_code_list", "GetKnowledgeBase", 400, {"code": ["a"], "message": "m"}))
+    c.append(err("bad_error_type_number", "GetKnowledgeBase", 400, {"__type": 5, "message": "m"}))
     c.append(err("err_body_type_list_overridden", "GetKnowledgeBase", 400,
                  {"__type": ["x"], "code": "ValidationException", "message": "m"}))
-    c.append(err("err_body_type_list", "GetKnowledgeBase", 400, {"__type": ["x"], "message": "m"}))
-    c.append(err("err_body_type_list_colon", "GetKnowledgeBase", 400, {"__type": [":"], "code": "V"}))
+    c.append(err("bad_error_type_list", "GetKnowledgeBase", 400, {"__type": ["x"], "message": "m"}))
+    c.append(err("bad_error_type_list_colon", "GetKnowledgeBase", 400, {"__type": [":"], "code": "V"}))
     c.append(err("err_message_capital", "GetKnowledgeBase", 400, {"Message": "Capital", "__type": "ValidationException"}))
     c.append(err("err_message_both", "GetKnowledgeBase", 400,
                  {"Message": "Capital", "message": "lower", "__type": "ValidationException"}))
@@ -644,10 +654,15 @@ def error_cases():
     c.append(err("bad_error_body_null", "GetKnowledgeBase", 400, b"null"))
     c.append(err("bad_error_body_string", "GetKnowledgeBase", 400, b'"oops"'))
     c.append(err("bad_error_not_utf8", "GetKnowledgeBase", 400, b'{"message":"\xfe"}'))
-    c.append(err("bad_error_too_deep", "GetKnowledgeBase", 400,
-                 b'{"message":' + b"[" * 982 + b"]" * 982 + b"}"))
-    c.append(err("err_error_depth_ok", "GetKnowledgeBase", 400,
-                 b'{"message":' + b"[" * 981 + b"]" * 981 + b"}"))
+    def deep_message(n, code=None):
+        body = b'{"message":' + b"[" * n + b"]" * n + b"}"
+        return body if code is None else body[:-1] + b',"__type":"%s"}' % code.encode()
+    c.append(err("err_error_depth_982", "GetKnowledgeBase", 400, deep_message(981),
+                 desc="the deepest unmodelled error body botocore reads from a script's top level"))
+    c.append(err("bad_error_depth_983", "GetKnowledgeBase", 400, deep_message(982)))
+    c.append(err("err_modeled_depth_980", "GetKnowledgeBase", 400, deep_message(979, "ValidationException"),
+                 desc="the modelled-error pass parses the body again, two frames deeper"))
+    c.append(err("bad_modeled_depth_981", "GetKnowledgeBase", 400, deep_message(980, "ValidationException")))
     c.append(err("err_invalid_json_with_header", "GetKnowledgeBase", 400, b"{broken",
                  headers=REQ + [("x-amzn-ErrorType", "ValidationException")]))
     return c
@@ -678,33 +693,61 @@ class Runner:
             aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
             config=Config(retries={"total_max_attempts": 1}, parameter_validation=True))
         self.model = self.client.meta.service_model
+        self.depth_offset = 0
 
     def close(self):
         self.server.close()
 
-    def run(self, case):
+    def _call(self, case):
+        """Returns (result, exception) of the botocore call for case, made on a
+        fresh thread (a stack that does not depend on our caller) whose
+        recursion limit makes it behave as a call from a script's top level."""
         om = self.model.operation_model(case["operation"])
         params = minimal_params(om.input_shape) if om.input_shape else {}
         self.server.reply = wire(case["status"], case["headers"], case["body"])
         method = getattr(self.client, botocore.xform_name(case["operation"]))
-        result = error = None
-        # json.loads gives up at Python's recursion limit, so how deep a
-        # body botocore reads depends on how deep the caller's stack is.
-        # Make this call behave like one written at a script's top level
-        # (stack depth 1) under the default limit of 1000.
-        depth = 0
-        frame = sys._getframe()
-        while frame is not None:
-            depth += 1
-            frame = frame.f_back
+        box = {}
+
+        def target():
+            old = sys.getrecursionlimit()
+            sys.setrecursionlimit(1000 + self.depth_offset)
+            try:
+                box["result"] = method(**params)
+            except Exception as e:  # noqa: BLE001 - the caller records it
+                box["error"] = e
+            finally:
+                sys.setrecursionlimit(old)
+
+        worker = threading.Thread(target=target)
+        worker.start()
+        worker.join()
+        return box.get("result"), box.get("error")
+
+    def error_depth_ok(self, depth):
+        """Whether an unmodelled error body nesting depth levels parses."""
+        n = depth - 1
+        body = b'{"message":' + b"[" * n + b"]" * n + b"}"
+        _, error = self._call(err("probe", "GetKnowledgeBase", 400, body, headers=[]))
+        return not isinstance(error, RecursionError)
+
+    def calibrate(self):
+        """Sets depth_offset so that error bodies of TOP_LEVEL_ERROR_DEPTH
+        levels parse and deeper ones do not."""
+        self.depth_offset = 0
+        lo, hi = 100, 2000
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.error_depth_ok(mid):
+                lo = mid
+            else:
+                hi = mid - 1
+        self.depth_offset = TOP_LEVEL_ERROR_DEPTH - lo
+        assert self.error_depth_ok(TOP_LEVEL_ERROR_DEPTH)
+        assert not self.error_depth_ok(TOP_LEVEL_ERROR_DEPTH + 1)
+
+    def run(self, case):
+        result, error = self._call(case)
         old_limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(1000 + depth - 1)
-        try:
-            result = method(**params)
-        except Exception as e:  # noqa: BLE001 - recorded below
-            error = e
-        finally:
-            sys.setrecursionlimit(old_limit)
         sys.setrecursionlimit(max(old_limit, 20000))
         try:
             if error is None:
@@ -754,6 +797,7 @@ def generate():
     """Returns {file name: vector dict} for every case, computed live."""
     runner = Runner()
     try:
+        runner.calibrate()
         cases = hand_cases() + error_cases() + auto_cases(runner.model)
         names = [c["name"] for c in cases]
         assert len(names) == len(set(names)), "duplicate case names"
@@ -766,7 +810,10 @@ def dump(v):
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 20000))
     try:
-        return json.dumps(v, indent=1, ensure_ascii=True, allow_nan=False) + "\n"
+        lines = ["%s: %s" % (json.dumps(k), json.dumps(x, ensure_ascii=True, allow_nan=False,
+                                                        separators=(",", ":")))
+                 for k, x in v.items()]
+        return "{\n" + ",\n".join(lines) + "\n}\n"
     finally:
         sys.setrecursionlimit(old_limit)
 
