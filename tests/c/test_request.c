@@ -81,7 +81,7 @@ static int s_from_json(qc_arena *a, const cJSON *j, qc_value *v)
     } else if (cJSON_IsNumber(j)) {
         double d = j->valuedouble;
         /* The vectors hold integers written without a fraction. */
-        if (d == (double)(long long)d && !strchr(cJSON_PrintUnformatted(j) ? "" : ".", '.')) {
+        if (d == (double)(long long)d) {
             v->type = QC_VAL_INT;
             v->u.i = (long long)d;
         } else {
@@ -251,8 +251,9 @@ static int s_run_case(const cJSON *c)
                                               op->token_member);
         if (qc_value_set_map(&vparams, a, params.u.map.len + 1))
             goto out;
-        memcpy(vparams.u.map.items, params.u.map.items,
-               params.u.map.len * sizeof(qc_pair));
+        if (params.u.map.len)
+            memcpy(vparams.u.map.items, params.u.map.items,
+                   params.u.map.len * sizeof(qc_pair));
         qc_value_set_string(&vparams.u.map.items[params.u.map.len].key,
                             tm->name, tm->name_len);
         qc_value_set_string(&vparams.u.map.items[params.u.map.len].value,
