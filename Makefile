@@ -15,7 +15,7 @@ QC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 LIBS := -lcurl -lcjson -lcrypto -lpthread -lm
 DEB_PKGS := libcurl4-openssl-dev libcjson-dev libssl-dev pkg-config
 
-.PHONY: all deps core ctest pytest test model clean venv ext
+.PHONY: all deps core ctest pytest test model vectors clean venv ext
 
 all: core ext
 
@@ -48,6 +48,12 @@ ctest: $(CTEST_BIN) $(EXAMPLE_BIN)
 model:
 	$(PYTHON) tools/gen_model.py
 	$(PYTHON) tools/gen_endpoints.py
+
+# Golden test data recorded from botocore (the tests check they are current).
+vectors:
+	$(PYTHON) tools/gen_request_vectors.py
+	$(PYTHON) tools/gen_parse_vectors.py
+	$(PYTHON) tools/gen_endpoint_vectors.py
 
 clean:
 	rm -rf $(BUILD) qconnect_c/*.so *.egg-info $(VENV)
