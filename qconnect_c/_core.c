@@ -26,10 +26,14 @@ typedef struct {
     PyObject *exc_module;   /* qconnect_c.exceptions */
     PyObject *ts_parser;    /* callable(obj) -> (sec, usec) | None */
     PyObject *tz_cache;     /* dict: offset seconds -> tzinfo */
-    PyObject *tz_local;     /* botocore's tzlocal() */
+    PyObject *tz_local;     /* botocore's tzlocal(), for tz_key */
     PyObject *tz_utc;       /* tzutc() */
-    PyObject *tz_utc_named; /* the tzinfo dateutil gives "Z" */
+    PyObject *tz_utc_named; /* the tzinfo dateutil gives "Z", for tz_key */
     PyObject *tz_offset;    /* callable(seconds) -> tzinfo */
+    PyObject *tz_local_factory; /* callable() -> (tzlocal, utc_named) */
+    PyObject *tz_key;       /* (timezone, daylight, tzname) tz_local was
+                               made for; remade when time.tzset() changes
+                               the zone, as botocore makes one per parse */
     PyObject *key_cache;    /* dict: bytes-less str cache for keys */
     PyTypeObject *client_type;
     PyObject *core_error;   /* _core.CoreError(name, message) */
@@ -356,11 +360,45 @@ static PyObject *s_datetime_fields(int64_t sec, int32_t usec, PyObject *tz)
         PyDateTimeAPI->DateTimeType);
 }
 
+/* Makes sure st->tz_local/tz_utc_named belong to the process's current
+ * zone (the C library's, which time.tzset() updates). Returns 0 or -1. */
+static int s_refresh_local_zone(s_state *st)
+{
+    PyObject *key = Py_BuildValue("(liss)", (long)timezone, daylight,
+                                  tzname[0] ? tzname[0] : "",
+                                  tzname[1] ? tzname[1] : "");
+    if (!key)
+        return -1;
+    int same = st->tz_key ? PyObject_RichCompareBool(key, st->tz_key, Py_EQ)
+                          : 0;
+    if (same != 0) {
+        Py_DECREF(key);
+        return same < 0 ? -1 : 0;
+    }
+    PyObject *pair = PyObject_CallNoArgs(st->tz_local_factory);
+    PyObject *local = NULL, *named = NULL;
+    if (!pair || !PyArg_ParseTuple(pair, "OO", &local, &named)) {
+        Py_XDECREF(pair);
+        Py_DECREF(key);
+        return -1;
+    }
+    Py_INCREF(local);
+    Py_XSETREF(st->tz_local, local);
+    Py_INCREF(named);
+    Py_XSETREF(st->tz_utc_named, named);
+    Py_XSETREF(st->tz_key, key);
+    Py_DECREF(pair);
+    return 0;
+}
+
 /* Returns a new datetime for a parsed timestamp with the tzinfo botocore's
  * parser gives it (see QC_TZ_* in qc.h). */
 static PyObject *s_datetime_from(const qc_value *v)
 {
     s_state *st = s_get_state();
+    if ((v->reserved == QC_TZ_LOCAL || v->reserved == QC_TZ_UTC_NAMED) &&
+        s_refresh_local_zone(st))
+        return NULL;
     int64_t sec = v->u.ts.sec;
     switch (v->reserved) {
     case QC_TZ_NAIVE:
@@ -702,7 +740,7 @@ static int s_client_clear(s_client *self)
  *        read_timeout=60.0, max_pool_connections=10, tcp_keepalive=False,
  *        user_agent=None, proxy_http=None, proxy_https=None, no_proxy=None,
  *        retry_mode=0, max_attempts=0, error_factory=None,
- *        canned_reply=None) */
+ *        canned_reply=None, total_timeout=0.0) */
 static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"region", "endpoint_url", "use_ssl", "use_fips",
@@ -711,7 +749,8 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
                              "max_pool_connections", "tcp_keepalive",
                              "user_agent", "proxy_http", "proxy_https",
                              "no_proxy", "retry_mode", "max_attempts",
-                             "error_factory", "canned_reply", NULL};
+                             "error_factory", "canned_reply", "total_timeout",
+                             NULL};
     const char *region = NULL, *endpoint_url = NULL, *ca_bundle = NULL,
                *user_agent = NULL, *proxy_http = NULL, *proxy_https = NULL,
                *no_proxy = NULL;
@@ -721,12 +760,14 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
     unsigned int max_pool = 10;
     int retry_mode = 0, max_attempts = 0;
     PyObject *error_factory = NULL, *canned = NULL;
+    double total_timeout = 0.0;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwds, "z|zppppzddIpzzzziiOO", kwlist, &region, &endpoint_url,
-            &use_ssl, &use_fips, &use_dualstack, &verify_ssl, &ca_bundle,
-            &connect_timeout, &read_timeout, &max_pool, &keepalive,
-            &user_agent, &proxy_http, &proxy_https, &no_proxy, &retry_mode,
-            &max_attempts, &error_factory, &canned))
+            args, kwds, "z|zppppzddIpzzzziiOOd", kwlist, &region,
+            &endpoint_url, &use_ssl, &use_fips, &use_dualstack, &verify_ssl,
+            &ca_bundle, &connect_timeout, &read_timeout, &max_pool,
+            &keepalive, &user_agent, &proxy_http, &proxy_https, &no_proxy,
+            &retry_mode, &max_attempts, &error_factory, &canned,
+            &total_timeout))
         return -1;
     if (self->client) {
         PyErr_SetString(PyExc_RuntimeError, "Client already initialised");
@@ -751,6 +792,12 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
     o.no_proxy = no_proxy;
     o.retry_mode = retry_mode;
     o.max_attempts = max_attempts;
+    if (total_timeout > 0.0) {
+        o.total_timeout_ms = total_timeout >= 1e9 ? 1000000000000L
+                                                  : (long)(total_timeout * 1000.0);
+        if (o.total_timeout_ms < 1)
+            o.total_timeout_ms = 1;
+    }
     if (canned && canned != Py_None) {
         long status;
         const char *headers;
@@ -1125,20 +1172,18 @@ static PyObject *s_mod_operations(PyObject *m, PyObject *unused)
 
 static PyObject *s_mod_configure(PyObject *m, PyObject *args)
 {
-    PyObject *exc_module, *ts_parser, *tz_local, *tz_utc, *tz_utc_named,
-        *tz_offset;
-    if (!PyArg_ParseTuple(args, "OOOOOO", &exc_module, &ts_parser, &tz_local,
-                          &tz_utc, &tz_utc_named, &tz_offset))
+    PyObject *exc_module, *ts_parser, *tz_utc, *tz_offset, *tz_local_factory;
+    if (!PyArg_ParseTuple(args, "OOOOO", &exc_module, &ts_parser, &tz_utc,
+                          &tz_offset, &tz_local_factory))
         return NULL;
     s_state *st = PyModule_GetState(m);
-    Py_INCREF(tz_local);
-    Py_XSETREF(st->tz_local, tz_local);
     Py_INCREF(tz_utc);
     Py_XSETREF(st->tz_utc, tz_utc);
-    Py_INCREF(tz_utc_named);
-    Py_XSETREF(st->tz_utc_named, tz_utc_named);
     Py_INCREF(tz_offset);
     Py_XSETREF(st->tz_offset, tz_offset);
+    Py_INCREF(tz_local_factory);
+    Py_XSETREF(st->tz_local_factory, tz_local_factory);
+    Py_CLEAR(st->tz_key);
     PyDict_Clear(st->tz_cache);
     Py_INCREF(exc_module);
     Py_XSETREF(st->exc_module, exc_module);
@@ -1159,8 +1204,8 @@ static PyMethodDef s_module_methods[] = {
     {"operations", s_mod_operations, METH_NOARGS,
      "operations() -> [(python_name, api_name)], in core index order."},
     {"configure", s_mod_configure, METH_VARARGS,
-     "configure(exceptions_module, timestamp_parser, tz_local, tz_utc, "
-     "tz_utc_named, tz_offset_factory)"},
+     "configure(exceptions_module, timestamp_parser, tz_utc, "
+     "tz_offset_factory, tz_local_factory)"},
     {"strerror", s_mod_strerror, METH_O, "strerror(code) -> (name, text)"},
     {NULL, NULL, 0, NULL},
 };
@@ -1175,6 +1220,8 @@ static int s_module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(st->tz_utc);
     Py_VISIT(st->tz_utc_named);
     Py_VISIT(st->tz_offset);
+    Py_VISIT(st->tz_local_factory);
+    Py_VISIT(st->tz_key);
     Py_VISIT(st->key_cache);
     Py_VISIT(st->client_type);
     Py_VISIT(st->core_error);
@@ -1191,6 +1238,8 @@ static int s_module_clear(PyObject *m)
     Py_CLEAR(st->tz_utc);
     Py_CLEAR(st->tz_utc_named);
     Py_CLEAR(st->tz_offset);
+    Py_CLEAR(st->tz_local_factory);
+    Py_CLEAR(st->tz_key);
     Py_CLEAR(st->key_cache);
     Py_CLEAR(st->client_type);
     Py_CLEAR(st->core_error);

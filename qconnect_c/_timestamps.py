@@ -45,25 +45,36 @@ def to_epoch(value):
     return calendar.timegm(dt.timetuple()), dt.microsecond
 
 
-def tzinfos():
-    """Return ``(local, utc, utc_named, offset_factory)``: the tzinfo objects
-    botocore's timestamp parser attaches (dateutil's when installed, else
-    equivalent ``datetime.timezone`` values)."""
+def fixed_tzinfos():
+    """Return ``(utc, offset_factory)``: the tzinfo botocore's parser gives
+    a "GMT" timestamp and the factory of fixed offsets (dateutil's classes
+    when installed, else ``datetime.timezone``)."""
+    try:
+        from dateutil.tz import tzoffset, tzutc
+    except ImportError:  # pragma: no cover - dateutil ships with botocore
+        def offset(seconds):
+            return datetime.timezone(datetime.timedelta(seconds=seconds))
+
+        return _UTC, offset
+
+    def offset(seconds):
+        return tzoffset(None, seconds)
+
+    return tzutc(), offset
+
+
+def local_tzinfos():
+    """Return ``(local, utc_named)`` for the process's current zone:
+    botocore's ``tzlocal()`` and the tzinfo dateutil gives a "Z" suffix
+    (``tzlocal()`` when "UTC" is a name of the local zone, else ``tzutc()``).
+    Called again whenever ``time.tzset()`` changes the zone."""
     import time
 
     try:
-        from dateutil.tz import tzlocal, tzoffset, tzutc
+        from dateutil.tz import tzlocal, tzutc
     except ImportError:  # pragma: no cover - dateutil ships with botocore
         local = datetime.datetime.now().astimezone().tzinfo
         utc = _UTC
-
-        def offset(seconds):
-            return datetime.timezone(datetime.timedelta(seconds=seconds))
     else:
-        local = tzlocal()
-        utc = tzutc()
-
-        def offset(seconds):
-            return tzoffset(None, seconds)
-    named = local if "UTC" in time.tzname else utc
-    return local, utc, named, offset
+        local, utc = tzlocal(), tzutc()
+    return local, (local if "UTC" in time.tzname else utc)

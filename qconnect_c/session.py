@@ -11,7 +11,8 @@ from qconnect_c.config import Config
 
 __all__ = ["Session"]
 
-_core.configure(exceptions, _timestamps.to_epoch, *_timestamps.tzinfos())
+_core.configure(exceptions, _timestamps.to_epoch, *_timestamps.fixed_tzinfos(),
+                _timestamps.local_tzinfos)
 
 _RETRY_MODES = {"legacy": 0, "standard": 1, "adaptive": 2}
 
@@ -77,6 +78,7 @@ class Session(_credentials.SessionBase):
                 retry_mode=_RETRY_MODES.get(s.retry_mode, 0),
                 max_attempts=int(s.max_attempts or 0),
                 error_factory=exc.from_code,
+                total_timeout=float(s.total_timeout or 0.0),
             )
         except _core.CoreError as e:
             raise _creation_error(e, s.region_name) from None

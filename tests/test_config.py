@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-botocore_config = pytest.importorskip("botocore.config")
+import botocore.config as botocore_config
 import botocore  # noqa: E402
 import botocore.utils  # noqa: E402
 

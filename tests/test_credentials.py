@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-boto3 = pytest.importorskip("boto3")
+import boto3
 from botocore.regions import EndpointResolverBuiltins  # noqa: E402
 from botocore.config import Config as BotoConfig  # noqa: E402
 import botocore  # noqa: E402

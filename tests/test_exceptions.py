@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-botocore_exceptions = pytest.importorskip("botocore.exceptions")
+import botocore.exceptions as botocore_exceptions
 
 from qconnect_c import exceptions as qce  # noqa: E402
 
@@ -246,7 +246,7 @@ def test_client_error_metadata_none_fails_like_botocore():
 
 
 def _botocore_qconnect_exceptions():
-    boto3 = pytest.importorskip("boto3")
+    import boto3
     client = boto3.Session().client(
         "qconnect",
         region_name="us-east-1",
