@@ -69,6 +69,22 @@ class BaseClient:
         api = self._PY_TO_API.get(operation_name)
         return api is not None and api in _model.PAGINATORS
 
+    def get_paginator(self, operation_name):
+        """Return a paginator for the method named ``operation_name``
+        (e.g. ``"list_quick_responses"``): its ``paginate(**kwargs)`` takes
+        the method's arguments plus ``PaginationConfig`` and iterates over
+        the pages.  Raises ``OperationNotPageableError`` for a method that
+        cannot be paginated (see :meth:`can_paginate`).
+        """
+        api = self._PY_TO_API[operation_name]
+        if not self.can_paginate(operation_name):
+            from qconnect_c.exceptions import OperationNotPageableError
+
+            raise OperationNotPageableError(operation_name=operation_name)
+        from qconnect_c.paginate import make_paginator
+
+        return make_paginator(self, operation_name, api, _model.PAGINATORS[api])
+
     def import_quick_responses(self, knowledgeBaseId, source, *, wait=True,
                                progress=None, metadata=None,
                                externalSourceConfiguration=None,
@@ -118,10 +134,43 @@ def _make_method(index, py_name, api_name):
 
     _api_call.__name__ = py_name
     _api_call.__qualname__ = f"QConnect.{py_name}"
-    _api_call.__doc__ = (
-        f"Calls the QConnect ``{api_name}`` operation; keyword arguments and "
-        f"the returned dict are those of boto3's ``{py_name}``.")
+    _api_call.__doc__ = LazyDocstring(("method", py_name), _api_call)
     return _api_call
+
+
+class LazyDocstring(str):
+    """A docstring read from ``qconnect_c._docs`` only when shown.
+
+    It is an empty ``str`` whose ``str()``, ``repr()`` and ``expandtabs()``
+    (used by ``help()`` and ``inspect.getdoc``) give the text; the first time
+    the text is read it also becomes the owner's plain ``__doc__``.
+    """
+
+    def __new__(cls, key, owner):
+        self = super().__new__(cls)
+        self._key = key
+        self._owner = owner
+        self._text = None
+        return self
+
+    def _load(self):
+        if self._text is None:
+            from qconnect_c import _docs
+
+            self._text = _docs.docstring(*self._key)
+            self._owner.__doc__ = self._text
+        return self._text
+
+    def __str__(self):
+        return self._load()
+
+    __repr__ = __str__
+
+    def expandtabs(self, tabsize=8):
+        return self._load().expandtabs(tabsize)
+
+    def __reduce__(self):
+        return str, (self._load(),)
 
 
 _OPERATIONS = _core.operations()
