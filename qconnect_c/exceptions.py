@@ -811,3 +811,16 @@ class ResponseParserError(Exception):
     def __init__(self, msg=''):
         super().__init__(msg)
         self.msg = msg
+
+
+_WORKFLOW_ERRORS = ("ImportQuickResponsesError", "ImportJobFailedError",
+                    "ImportJobTimeoutError", "UploadError")
+
+
+def __getattr__(name):
+    # The import workflow's exceptions, without importing it up front.
+    if name in _WORKFLOW_ERRORS:
+        from qconnect_c import workflow
+
+        return getattr(workflow, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

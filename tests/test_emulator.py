@@ -66,8 +66,22 @@ def make_client(url, access_key=AKID, secret_key=SECRET, region=REGION):
     )
 
 
+def make_qconnect_c_client(url, access_key=AKID, secret_key=SECRET, region=REGION):
+    """Return a qconnect_c QConnect client for the emulator at `url` (no retries)."""
+    import qconnect_c
+
+    return qconnect_c.client(
+        "qconnect",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=qconnect_c.Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
 # Each factory takes (url, access_key=..., secret_key=..., region=...) and returns a client.
-CLIENT_FACTORIES = [make_client]
+CLIENT_FACTORIES = [make_client, make_qconnect_c_client]
 
 
 @pytest.fixture(scope="module")
