@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "endpoint.h"
 #include "http.h"
 #include "model.h"
 #include "pipeline.h"
+#include "retry.h"
 #include "sigv4.h"
 
 struct qc_client {
@@ -31,6 +33,8 @@ struct qc_client {
     long connect_timeout_ms;
     long read_timeout_ms;
     int max_attempts;
+    qc_retry_policy retry;   /* mode, quota, rate limiter (retry.c) */
+    int retry_ready;
     qc_transport *transport;
     qc_signer *signer;
     qc_random_fn random;
@@ -152,7 +156,10 @@ int qc_client_new(const qc_client_options *opts, qc_client **out,
         opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 60000;
     c->read_timeout_ms = opts->read_timeout_ms > 0 ? opts->read_timeout_ms
                                                    : 60000;
-    c->max_attempts = opts->max_attempts > 0 ? opts->max_attempts : 1;
+    qc_retry_policy_init(&c->retry, opts->retry_mode, opts->max_attempts,
+                         opts->total_timeout_ms);
+    c->retry_ready = 1;
+    c->max_attempts = c->retry.max_attempts;
     c->random = opts->random;
     c->random_ctx = opts->random_ctx;
 
@@ -252,6 +259,8 @@ void qc_client_destroy(qc_client *c)
     qc_buf_clean_up_secure(&c->secret_key);
     qc_buf_clean_up_secure(&c->session_token);
     pthread_mutex_destroy(&c->cred_lock);
+    if (c->retry_ready)
+        qc_retry_policy_clean_up(&c->retry);
     free(c);
 }
 
@@ -373,17 +382,22 @@ static int s_build_request(qc_client *c, const qc_operation *op,
 }
 
 /* Adds the headers botocore adds after signing (unsigned): the call's
- * invocation id and the attempt number. */
+ * invocation id and amz-sdk-request ("[ttl=...; ]attempt=N[; max=M]"). */
 static int s_add_retry_headers(qc_http_request *req, const char *invocation_id,
-                               int attempt, qc_error *err)
+                               const qc_retry_call *rcall, int attempt,
+                               qc_error *err)
 {
-    char sdk_request[32];
-    int n = snprintf(sdk_request, sizeof sdk_request, "attempt=%d", attempt);
-    int rc;
-    if ((rc = qc_headers_add(&req->headers, "amz-sdk-invocation-id", 21,
-                             invocation_id, 36)) ||
-        (rc = qc_headers_add(&req->headers, "amz-sdk-request", 15, sdk_request,
-                             (size_t)n)))
+    qc_buf v;
+    qc_buf_init(&v, 256);
+    int rc = qc_retry_sdk_request(rcall, attempt, &v);
+    if (!rc)
+        rc = qc_headers_add(&req->headers, "amz-sdk-invocation-id", 21,
+                            invocation_id, 36);
+    if (!rc)
+        rc = qc_headers_add(&req->headers, "amz-sdk-request", 15, v.data,
+                            v.len);
+    qc_buf_clean_up(&v);
+    if (rc)
         return qc_error_set(err, rc, NULL);
     return QC_OK;
 }
@@ -422,6 +436,197 @@ static int s_sign(qc_client *c, qc_http_request *req, int64_t now,
     return rc;
 }
 
+/* The transport's abort check during one call: the caller's should_abort
+ * plus the call's overall deadline (total_timeout). */
+typedef struct s_abort_ctx {
+    qc_abort_fn user;
+    void *user_ctx;
+    int64_t deadline_ms; /* monotonic; 0 = none */
+    int deadline_hit;
+} s_abort_ctx;
+
+/* qc_abort_fn: returns 1 once the deadline has passed (noting it) or when
+ * the caller's should_abort says stop. */
+static int s_abort_check(void *ctx)
+{
+    s_abort_ctx *a = ctx;
+    if (a->deadline_ms > 0 && qc_retry_now_ms() >= a->deadline_ms) {
+        a->deadline_hit = 1;
+        return 1;
+    }
+    return a->user ? a->user(a->user_ctx) : 0;
+}
+
+/* Writes a uniform random number in [0, 1) into *out, as random.random().
+ * Returns QC_OK or QC_ERR_INTERNAL (no random bytes). */
+static int s_random_unit(qc_client *c, double *out)
+{
+    unsigned char r[8];
+    int bad = c->random ? c->random(c->random_ctx, r, sizeof r)
+                        : qc_random_bytes(r, sizeof r);
+    if (bad)
+        return QC_ERR_INTERNAL;
+    uint64_t u = 0;
+    for (size_t i = 0; i < sizeof r; i++)
+        u = (u << 8) | r[i];
+    *out = (double)(u >> 11) * (1.0 / 9007199254740992.0);
+    return QC_OK;
+}
+
+/* Waits until adaptive mode's rate limiter lets a request go (before-send).
+ * Returns QC_OK, QC_ERR_INTERRUPTED, or QC_ERR_READ_TIMEOUT when the call's
+ * deadline comes first; err is set on failure. */
+static int s_rate_limit(qc_client *c, const qc_call_options *co,
+                        int64_t deadline, qc_error *err)
+{
+    if (c->retry.mode != QC_RETRY_ADAPTIVE || c->retry.backoff_scale == 0.0)
+        return QC_OK;
+    for (;;) {
+        double wait = qc_rate_limiter_acquire(&c->retry.limiter,
+                                              qc_retry_wall_time());
+        if (!(wait > 0.0))
+            return QC_OK;
+        if (deadline > 0 && qc_retry_now_ms() >= deadline)
+            return qc_error_set(err, QC_ERR_READ_TIMEOUT,
+                                "total_timeout of %ld ms reached while "
+                                "waiting for the client-side rate limiter",
+                                c->retry.total_timeout_ms);
+        if (qc_retry_sleep(wait < 0.05 ? wait : 0.05, deadline,
+                           co->should_abort, co->abort_ctx))
+            return qc_error_set(err, QC_ERR_INTERRUPTED,
+                                "interrupted while waiting for the "
+                                "client-side rate limiter");
+    }
+}
+
+/* Everything one attempt needs that stays the same across attempts. */
+typedef struct s_call_ctx {
+    qc_client *c;
+    const qc_operation *op;
+    const qc_value *params;
+    const qc_cursor *token;
+    const qc_call_options *co;
+    s_abort_ctx abort;
+    char invocation_id[37];
+    qc_retry_call rcall;
+} s_call_ctx;
+
+/* Makes attempt number `attempt`: builds the request anew (same body and
+ * token), signs it, sends it and parses the reply into result. resp keeps
+ * the raw reply for the retry decision. Returns QC_OK / QC_ERR_SERVICE (a
+ * reply was parsed) or an error code, result->err set. */
+static int s_attempt(s_call_ctx *x, int attempt, qc_call_result *result,
+                     qc_http_response *resp)
+{
+    qc_client *c = x->c;
+    qc_http_request req;
+    qc_http_request_init(&req);
+    qc_http_response_clean_up(resp);
+    qc_http_response_init(resp);
+    int rc = s_build_request(c, x->op, x->params, x->token, &req,
+                             &result->err);
+    if (!rc && !result->url) {
+        qc_buf u;
+        qc_buf_init(&u, 0);
+        if (qc_http_request_url(&req, &u) == QC_OK)
+            result->url = qc_arena_strndup(result->arena, u.data, u.len);
+        qc_buf_clean_up(&u);
+    }
+    if (!rc)
+        rc = s_sign(c, &req,
+                    x->co->now_sec ? x->co->now_sec : (int64_t)time(NULL),
+                    &result->err);
+    if (!rc)
+        rc = s_add_retry_headers(&req, x->invocation_id, &x->rcall, attempt,
+                                 &result->err);
+    /* before-send: adaptive mode's rate limiter, after signing. */
+    if (!rc)
+        rc = s_rate_limit(c, x->co, x->abort.deadline_ms, &result->err);
+    if (!rc) {
+        qc_send_options so;
+        so.connect_timeout_ms = c->connect_timeout_ms;
+        so.read_timeout_ms = c->read_timeout_ms;
+        so.should_abort = (x->abort.deadline_ms || x->abort.user)
+                              ? s_abort_check
+                              : NULL;
+        so.abort_ctx = &x->abort;
+        if (x->abort.deadline_ms) {
+            /* No attempt may outlive the call's deadline. */
+            long left = (long)(x->abort.deadline_ms - qc_retry_now_ms());
+            if (left < 1)
+                left = 1;
+            if (so.connect_timeout_ms > left)
+                so.connect_timeout_ms = left;
+            if (so.read_timeout_ms > left)
+                so.read_timeout_ms = left;
+        }
+        x->abort.deadline_hit = 0;
+        rc = qc_transport_send(c->transport, &req, &so, resp, &result->err);
+        if (rc == QC_ERR_INTERRUPTED && x->abort.deadline_hit)
+            rc = qc_error_set(&result->err, QC_ERR_READ_TIMEOUT,
+                              "total_timeout of %ld ms reached",
+                              c->retry.total_timeout_ms);
+    }
+    if (!rc) {
+        result->status = resp->status;
+        rc = qc_parse_response(c->model, x->op, resp, attempt - 1,
+                               result->arena, &result->response,
+                               &result->error_code, &result->err);
+        if (rc == QC_ERR_SERVICE && !result->err.message)
+            qc_error_set(&result->err, rc, "%s",
+                         result->error_code ? result->error_code : "");
+    }
+    qc_http_request_clean_up(&req);
+    return rc;
+}
+
+/* Fills o from the outcome of an attempt kept in result. */
+static void s_outcome(int rc, const qc_call_result *result,
+                      qc_retry_outcome *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->rc = rc;
+    if (rc != QC_OK && rc != QC_ERR_SERVICE)
+        return;
+    o->status = result->status;
+    const qc_value *e = qc_value_map_get(&result->response, "Error", 5);
+    const qc_value *code = e && e->type == QC_VAL_MAP
+                               ? qc_value_map_get(e, "Code", 4)
+                               : NULL;
+    if (code && code->type == QC_VAL_STRING) {
+        o->error_code = code->u.s.ptr;
+        o->error_code_len = code->u.s.len;
+    }
+}
+
+/* Updates the call's ttl from the reply's Date header (Endpoint._set_ttl);
+ * several Date headers join into text that never parses, so none counts. */
+static void s_note_date(s_call_ctx *x, const qc_http_response *resp)
+{
+    const qc_header *date = NULL;
+    for (size_t i = 0; i < resp->headers.len; i++) {
+        const qc_header *h = &resp->headers.items[i];
+        if (h->name_len == 4 && strncasecmp(h->name, "Date", 4) == 0) {
+            if (date)
+                return;
+            date = h;
+        }
+    }
+    if (date)
+        qc_retry_call_set_ttl(&x->rcall, date->value, date->value_len,
+                              x->c->read_timeout_ms);
+}
+
+/* Forgets the outcome of the previous attempt (its arena data stays). */
+static void s_result_reset(qc_call_result *result)
+{
+    memset(&result->response, 0, sizeof(result->response));
+    result->status = 0;
+    result->error_code = NULL;
+    qc_error_clean_up(&result->err);
+    qc_error_init(&result->err);
+}
+
 int qc_client_call(qc_client *c, const qc_operation *op,
                    const qc_value *params, const qc_call_options *co,
                    qc_call_result *result)
@@ -438,6 +643,10 @@ int qc_client_call(qc_client *c, const qc_operation *op,
     if (!c || !op || !params)
         return qc_error_set(&result->err, QC_ERR_INVALID_ARG,
                             "client, operation and params are required");
+    qc_retry_policy *pol = &c->retry;
+    int64_t deadline = pol->total_timeout_ms > 0
+                           ? qc_retry_now_ms() + pol->total_timeout_ms
+                           : 0;
 
     /* 1. The idempotency token, generated once per call (before-parameter-
      * build), so every attempt carries the same one. */
@@ -472,46 +681,75 @@ int qc_client_call(qc_client *c, const qc_operation *op,
             return rc;
     }
 
-    qc_send_options so;
-    so.connect_timeout_ms = c->connect_timeout_ms;
-    so.read_timeout_ms = c->read_timeout_ms;
-    so.should_abort = co->should_abort;
-    so.abort_ctx = co->abort_ctx;
+    /* 4-7. Serialize, sign, send, parse; then the needs-retry handlers
+     * decide on another attempt (Endpoint._send_request). Every attempt is
+     * built and signed anew with the same token and invocation id. */
+    s_call_ctx x;
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.op = op;
+    x.params = params;
+    x.token = tokp;
+    x.co = co;
+    x.abort.user = co->should_abort;
+    x.abort.user_ctx = co->abort_ctx;
+    x.abort.deadline_ms = deadline;
+    qc_retry_call_init(&x.rcall);
+    if (s_uuid4(c, x.invocation_id))
+        return qc_error_set(&result->err, QC_ERR_INTERNAL, "no random bytes");
 
-    /* 4-7. Serialize, sign, send, parse (each attempt is signed anew). */
-    qc_http_request req;
     qc_http_response resp;
-    qc_http_request_init(&req);
     qc_http_response_init(&resp);
-    char invocation_id[37];
-    rc = s_uuid4(c, invocation_id)
-             ? qc_error_set(&result->err, QC_ERR_INTERNAL, "no random bytes")
-             : s_build_request(c, op, params, tokp, &req, &result->err);
-    if (!rc) {
-        qc_buf u;
-        qc_buf_init(&u, 0);
-        if (qc_http_request_url(&req, &u) == QC_OK)
-            result->url = qc_arena_strndup(result->arena, u.data, u.len);
-        qc_buf_clean_up(&u);
+    int attempt = 1;
+    rc = s_attempt(&x, attempt, result, &resp);
+    while (qc_retry_reaches_handlers(rc)) {
+        qc_retry_outcome o;
+        s_outcome(rc, result, &o);
+        int reply = rc == QC_OK || rc == QC_ERR_SERVICE;
+        if (pol->mode == QC_RETRY_ADAPTIVE)
+            qc_rate_limiter_update(&pol->limiter, qc_retry_wall_time(),
+                                   qc_retry_is_throttling(&o));
+        /* The delay is linear in the random number: decide with 1.0, draw
+         * the number only when a retry follows. */
+        qc_retry_decision d;
+        qc_retry_decide(pol, &x.rcall, attempt, &o, 1.0, &d);
+        if (reply && (d.max_attempts_reached || d.quota_reached) &&
+            qc_retry_mark_response(result->arena, &result->response,
+                                   d.max_attempts_reached, d.quota_reached)) {
+            rc = qc_error_set(&result->err, QC_ERR_NOMEM, NULL);
+            break;
+        }
+        if (!d.retry)
+            break;
+        double r01;
+        if (s_random_unit(c, &r01)) {
+            qc_retry_quota_release(&pol->quota, d.cost);
+            rc = qc_error_set(&result->err, QC_ERR_INTERNAL,
+                              "no random bytes for the retry backoff");
+            break;
+        }
+        double delay = d.delay * r01 * pol->backoff_scale;
+        if (deadline > 0 &&
+            (double)qc_retry_now_ms() + delay * 1000.0 >= (double)deadline) {
+            /* total_timeout: no time left for the backoff and another
+             * attempt; the call ends with this attempt's outcome. */
+            qc_retry_quota_release(&pol->quota, d.cost);
+            break;
+        }
+        if (reply)
+            s_note_date(&x, &resp);
+        if (qc_retry_sleep(delay, 0, co->should_abort, co->abort_ctx)) {
+            rc = qc_error_set(&result->err, QC_ERR_INTERRUPTED,
+                              "interrupted while waiting to retry");
+            break;
+        }
+        s_result_reset(result);
+        attempt++;
+        rc = s_attempt(&x, attempt, result, &resp);
     }
-    if (!rc)
-        rc = s_sign(c, &req, co->now_sec ? co->now_sec : (int64_t)time(NULL),
-                    &result->err);
-    if (!rc)
-        rc = s_add_retry_headers(&req, invocation_id, 1, &result->err);
-    if (!rc)
-        rc = qc_transport_send(c->transport, &req, &so, &resp, &result->err);
-    result->attempts = 1;
-    if (!rc) {
-        result->status = resp.status;
-        rc = qc_parse_response(c->model, op, &resp, result->attempts - 1,
-                               result->arena, &result->response,
-                               &result->error_code, &result->err);
-        if (rc == QC_ERR_SERVICE && !result->err.message)
-            qc_error_set(&result->err, rc, "%s",
-                         result->error_code ? result->error_code : "");
-    }
-    qc_http_request_clean_up(&req);
+    if (rc == QC_OK || rc == QC_ERR_SERVICE)
+        qc_retry_after_call(pol, &x.rcall, result->status);
+    result->attempts = attempt;
     qc_http_response_clean_up(&resp);
     if (rc && !result->err.code)
         result->err.code = rc;

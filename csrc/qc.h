@@ -265,6 +265,9 @@ typedef struct qc_client_options {
     /* Random source for idempotency tokens; NULL = OpenSSL RAND_bytes. */
     qc_random_fn random;
     void *random_ctx;
+    /* Overall deadline of one call across its attempts and retry sleeps,
+     * in milliseconds; 0 = none (botocore's behaviour). */
+    long total_timeout_ms;
 } qc_client_options;
 
 /* Fills opts with defaults (all zero/NULL except verify_ssl = use_ssl = 1). */
