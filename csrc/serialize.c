@@ -518,7 +518,7 @@ static int s_render_uri(s_sctx *x, const qc_operation *op, const qc_shape *in,
                         const qc_value *params, qc_buf *path)
 {
     const char *t = op->request_uri;
-    int rc;
+    int rc = QC_OK;
     qc_buf text;
     qc_buf_init(&text, 0);
     while (*t) {
