@@ -74,6 +74,7 @@ typedef struct s_xfer {
     qc_error *err;
     int cb_code;           /* error raised by a callback, or QC_OK */
     int connected;         /* request may go out: read timing runs */
+    int sends;             /* times the request was about to go out */
     int64_t last_activity; /* ms, monotonic */
     size_t block_lines;    /* lines of the current header block */
     int headers_done;      /* the final header block ended */
@@ -361,7 +362,11 @@ static size_t s_on_body(char *buf, size_t size, size_t nitems, void *ud)
 }
 
 /* Called once the connection is ready and the request is about to go out;
- * from here on the read timeout applies. Returns CURL_PREREQFUNC_OK. */
+ * from here on the read timeout applies. libcurl calls it a second time
+ * when it silently re-sends a request whose reused connection died before
+ * any reply: botocore counts that as a failed attempt (a closed
+ * connection, left to the retry policy), so the re-send is refused.
+ * Returns CURL_PREREQFUNC_OK or CURL_PREREQFUNC_ABORT. */
 static int s_on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip,
                        int conn_primary_port, int conn_local_port)
 {
@@ -370,6 +375,11 @@ static int s_on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip,
     (void)conn_primary_port;
     (void)conn_local_port;
     s_xfer *x = ud;
+    if (++x->sends > 1) {
+        s_cb_fail(x, QC_ERR_CONNECTION_CLOSED,
+                  "the connection was closed before a reply was received");
+        return CURL_PREREQFUNC_ABORT;
+    }
     x->connected = 1;
     x->last_activity = s_now_ms();
     return CURL_PREREQFUNC_OK;
