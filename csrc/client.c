@@ -44,6 +44,7 @@ struct qc_client {
     qc_buf secret_key;
     qc_buf session_token;
     int has_credentials;
+    int unsigned_requests;   /* signature_version=UNSIGNED */
 };
 
 void qc_client_options_init(qc_client_options *o)
@@ -162,6 +163,7 @@ int qc_client_new(const qc_client_options *opts, qc_client **out,
     c->max_attempts = c->retry.max_attempts;
     c->random = opts->random;
     c->random_ctx = opts->random_ctx;
+    c->unsigned_requests = opts->unsigned_requests ? 1 : 0;
 
     /* Region and endpoint, in the order of botocore's client creation. */
     qc_endpoint_config ecfg = {opts->region, opts->endpoint_url,
@@ -402,10 +404,13 @@ static int s_add_retry_headers(qc_http_request *req, const char *invocation_id,
     return QC_OK;
 }
 
-/* Signs req with the client's credentials at time now. */
+/* Signs req with the client's credentials at time now (or leaves it
+ * unsigned on an UNSIGNED client). */
 static int s_sign(qc_client *c, qc_http_request *req, int64_t now,
                   qc_error *err)
 {
+    if (c->unsigned_requests)
+        return QC_OK;
     qc_buf ak, sk, tk;
     qc_buf_init(&ak, 0);
     qc_buf_init(&sk, 0);

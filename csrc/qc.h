@@ -268,6 +268,9 @@ typedef struct qc_client_options {
     /* Overall deadline of one call across its attempts and retry sleeps,
      * in milliseconds; 0 = none (botocore's behaviour). */
     long total_timeout_ms;
+    /* 1 = send requests unsigned (botocore's signature_version=UNSIGNED):
+     * no credentials are needed or used. */
+    int unsigned_requests;
 } qc_client_options;
 
 /* Fills opts with defaults (all zero/NULL except verify_ssl = use_ssl = 1). */

@@ -740,7 +740,7 @@ static int s_client_clear(s_client *self)
  *        read_timeout=60.0, max_pool_connections=10, tcp_keepalive=False,
  *        user_agent=None, proxy_http=None, proxy_https=None, no_proxy=None,
  *        retry_mode=0, max_attempts=0, error_factory=None,
- *        canned_reply=None, total_timeout=0.0) */
+ *        canned_reply=None, total_timeout=0.0, unsigned=False) */
 static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"region", "endpoint_url", "use_ssl", "use_fips",
@@ -750,7 +750,7 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
                              "user_agent", "proxy_http", "proxy_https",
                              "no_proxy", "retry_mode", "max_attempts",
                              "error_factory", "canned_reply", "total_timeout",
-                             NULL};
+                             "unsigned", NULL};
     const char *region = NULL, *endpoint_url = NULL, *ca_bundle = NULL,
                *user_agent = NULL, *proxy_http = NULL, *proxy_https = NULL,
                *no_proxy = NULL;
@@ -761,13 +761,14 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
     int retry_mode = 0, max_attempts = 0;
     PyObject *error_factory = NULL, *canned = NULL;
     double total_timeout = 0.0;
+    int unsigned_requests = 0;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwds, "z|zppppzddIpzzzziiOOd", kwlist, &region,
+            args, kwds, "z|zppppzddIpzzzziiOOdp", kwlist, &region,
             &endpoint_url, &use_ssl, &use_fips, &use_dualstack, &verify_ssl,
             &ca_bundle, &connect_timeout, &read_timeout, &max_pool,
             &keepalive, &user_agent, &proxy_http, &proxy_https, &no_proxy,
             &retry_mode, &max_attempts, &error_factory, &canned,
-            &total_timeout))
+            &total_timeout, &unsigned_requests))
         return -1;
     if (self->client) {
         PyErr_SetString(PyExc_RuntimeError, "Client already initialised");
@@ -792,6 +793,7 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
     o.no_proxy = no_proxy;
     o.retry_mode = retry_mode;
     o.max_attempts = max_attempts;
+    o.unsigned_requests = unsigned_requests;
     if (total_timeout > 0.0) {
         o.total_timeout_ms = total_timeout >= 1e9 ? 1000000000000L
                                                   : (long)(total_timeout * 1000.0);

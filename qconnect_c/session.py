@@ -78,6 +78,7 @@ class Session(_credentials.SessionBase):
                 retry_mode=_RETRY_MODES.get(s.retry_mode, 0),
                 max_attempts=int(s.max_attempts or 0),
                 error_factory=exc.from_code,
+                unsigned=bool(s.unsigned),
                 total_timeout=float(s.total_timeout or 0.0),
             )
         except _core.CoreError as e:

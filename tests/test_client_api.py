@@ -282,3 +282,28 @@ def test_unparseable_reply_raises_response_parser_error(clean_env):
                   {"knowledgeBaseId": KB, "importJobType": "QUICK_RESPONSES",
                    "uploadId": "u"})
     assert str(ei.value)
+
+
+def test_unsigned_requests(clean_env):
+    """Config(signature_version=UNSIGNED) sends no signature and needs no
+    credentials, as botocore's UNSIGNED."""
+    import botocore
+    import botocore.config
+    from recording_server import RecordingServer
+
+    with RecordingServer() as srv:
+        body = b'{"knowledgeBase": {"knowledgeBaseId": "k", "name": "n"}}'
+        srv.set_reply(200, [("Content-Type", "application/json")], body)
+        ours = qconnect_c.client(
+            "qconnect", region_name="us-east-1", endpoint_url=srv.url,
+            config=qconnect_c.Config(signature_version=qconnect_c.config.UNSIGNED))
+        theirs = boto3.client(
+            "qconnect", region_name="us-east-1", endpoint_url=srv.url,
+            config=botocore.config.Config(signature_version=botocore.UNSIGNED))
+        assert ours.get_knowledge_base(knowledgeBaseId="k") == \
+            theirs.get_knowledge_base(knowledgeBaseId="k")
+        reqs = srv.take_requests()
+        assert len(reqs) == 2
+        for req in reqs:
+            names = {k.lower() for k, _ in req.headers}
+            assert "authorization" not in names and "x-amz-date" not in names
