@@ -1,6 +1,7 @@
 /*
  * buf.c — owning, growable, capped byte buffers.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,96 @@
 
 #include "buf.h"
 #include "sigv4.h"
+
+/* ------------------------------------------------------- block cache */
+
+#define S_BLOCK_MIN ((size_t)1024)
+#define S_BLOCK_MAX ((size_t)64 << 10)
+#define S_BLOCK_SLOTS 8
+
+typedef struct s_block_cache {
+    void *ptr[S_BLOCK_SLOTS];
+    size_t size[S_BLOCK_SLOTS];
+    int registered; /* the thread-exit destructor knows this cache */
+} s_block_cache;
+
+static _Thread_local s_block_cache s_blocks;
+static pthread_once_t s_block_once = PTHREAD_ONCE_INIT;
+static pthread_key_t s_block_key;
+static int s_block_key_ok;
+
+/* Frees the blocks of an exiting thread's cache. */
+static void s_block_exit(void *arg)
+{
+    s_block_cache *c = arg;
+    for (int i = 0; i < S_BLOCK_SLOTS; i++) {
+        free(c->ptr[i]);
+        c->ptr[i] = NULL;
+    }
+}
+
+/* Creates the key whose destructor empties a thread's cache. */
+static void s_block_init(void)
+{
+    s_block_key_ok = pthread_key_create(&s_block_key, s_block_exit) == 0;
+}
+
+void *qc_block_get(size_t min, size_t *size)
+{
+    s_block_cache *c = &s_blocks;
+    int best = -1;
+    for (int i = 0; i < S_BLOCK_SLOTS; i++)
+        if (c->ptr[i] && c->size[i] >= min &&
+            (best < 0 || c->size[i] < c->size[best]))
+            best = i;
+    if (best >= 0) {
+        void *p = c->ptr[best];
+        *size = c->size[best];
+        c->ptr[best] = NULL;
+        return p;
+    }
+    void *p = malloc(min);
+    *size = p ? min : 0;
+    return p;
+}
+
+void qc_block_put(void *p, size_t size)
+{
+    if (!p)
+        return;
+    s_block_cache *c = &s_blocks;
+    if (size >= S_BLOCK_MIN && size <= S_BLOCK_MAX) {
+        if (!c->registered) {
+            pthread_once(&s_block_once, s_block_init);
+            if (!s_block_key_ok || pthread_setspecific(s_block_key, c) != 0) {
+                free(p);
+                return;
+            }
+            c->registered = 1;
+        }
+        int slot = -1;
+        for (int i = 0; i < S_BLOCK_SLOTS && slot < 0; i++)
+            if (!c->ptr[i])
+                slot = i;
+        if (slot < 0) { /* full: replace the smallest when p is bigger */
+            slot = 0;
+            for (int i = 1; i < S_BLOCK_SLOTS; i++)
+                if (c->size[i] < c->size[slot])
+                    slot = i;
+            if (c->size[slot] >= size) {
+                free(p);
+                return;
+            }
+            free(c->ptr[slot]);
+        }
+        c->ptr[slot] = p;
+        c->size[slot] = size;
+        return;
+    }
+    free(p);
+}
+
+/* ------------------------------------------------------------ buffers */
 
 void qc_buf_init(qc_buf *b, size_t limit)
 {
@@ -19,7 +110,7 @@ void qc_buf_init(qc_buf *b, size_t limit)
 
 void qc_buf_clean_up(qc_buf *b)
 {
-    free(b->data);
+    qc_block_put(b->data, b->cap);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -52,6 +143,15 @@ int qc_buf_reserve(qc_buf *b, size_t extra)
         cap = need;
     if (cap > limit + 1)
         cap = limit + 1;
+    if (!b->data && cap >= S_BLOCK_MIN) { /* maybe a block freed earlier */
+        size_t got;
+        char *p = qc_block_get(cap, &got);
+        if (!p)
+            return QC_ERR_NOMEM;
+        b->data = p;
+        b->cap = got;
+        return QC_OK;
+    }
     char *p = realloc(b->data, cap);
     if (!p)
         return QC_ERR_NOMEM;
@@ -60,7 +160,7 @@ int qc_buf_reserve(qc_buf *b, size_t extra)
     return QC_OK;
 }
 
-int qc_buf_append(qc_buf *b, const void *p, size_t n)
+int qc_buf_append_grow(qc_buf *b, const void *p, size_t n)
 {
     int rc = qc_buf_reserve(b, n);
     if (rc)
@@ -77,15 +177,6 @@ int qc_buf_append_str(qc_buf *b, const char *s)
     return qc_buf_append(b, s, strlen(s));
 }
 
-int qc_buf_append_byte(qc_buf *b, char c)
-{
-    if (b->len + 1 < b->cap) {
-        b->data[b->len++] = c;
-        b->data[b->len] = '\0';
-        return QC_OK;
-    }
-    return qc_buf_append(b, &c, 1);
-}
 
 int qc_buf_appendf(qc_buf *b, const char *fmt, ...)
 {

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "qc.h"
 
@@ -31,9 +32,12 @@ void qc_buf_clean_up_secure(qc_buf *b);
 void qc_buf_reset(qc_buf *b);
 /* Each returns QC_OK, QC_ERR_NOMEM or QC_ERR_LIMIT; b is unchanged on error. */
 int qc_buf_reserve(qc_buf *b, size_t extra) QC_WARN_UNUSED;
-int qc_buf_append(qc_buf *b, const void *p, size_t n) QC_WARN_UNUSED;
+static inline int qc_buf_append(qc_buf *b, const void *p,
+                                size_t n) QC_WARN_UNUSED;
 int qc_buf_append_str(qc_buf *b, const char *s) QC_WARN_UNUSED;
-int qc_buf_append_byte(qc_buf *b, char c) QC_WARN_UNUSED;
+static inline int qc_buf_append_byte(qc_buf *b, char c) QC_WARN_UNUSED;
+/* qc_buf_append when b must grow first (the inline functions' slow path). */
+int qc_buf_append_grow(qc_buf *b, const void *p, size_t n) QC_WARN_UNUSED;
 int qc_buf_appendf(qc_buf *b, const char *fmt, ...) QC_WARN_UNUSED
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 2, 3)))
@@ -44,6 +48,41 @@ int qc_buf_append_hex(qc_buf *b, const unsigned char *p, size_t n) QC_WARN_UNUSE
 /* Hands the storage to the caller (NUL-terminated, malloc'd; never NULL on
  * QC_OK) and leaves b empty. */
 int qc_buf_detach(qc_buf *b, char **out, size_t *len) QC_WARN_UNUSED;
+
+/* Appends (p, n); inline while b has room (most appends). */
+static inline int qc_buf_append(qc_buf *b, const void *p, size_t n)
+{
+    if (n < b->cap - b->len && b->len + n <= b->limit) {
+        if (n)
+            memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return QC_OK;
+    }
+    return qc_buf_append_grow(b, p, n);
+}
+
+/* Appends the byte c; inline while b has room. */
+static inline int qc_buf_append_byte(qc_buf *b, char c)
+{
+    if (b->len + 1 < b->cap && b->len + 1 <= b->limit) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return QC_OK;
+    }
+    return qc_buf_append_grow(b, &c, 1);
+}
+
+/* A per-thread cache of freed large blocks (1 KiB to 64 KiB): the big
+ * buffers and arena chunks one call frees are reused by the next call
+ * instead of going back to malloc (glibc serves them slowly). The blocks
+ * are ordinary malloc'd memory either way. */
+/* Returns a block of at least min bytes (malloc'd, or a cached one) and
+ * its size in *size, or NULL when out of memory. */
+void *qc_block_get(size_t min, size_t *size);
+/* Caches the block p of size bytes for reuse by this thread, or frees it
+ * (NULL is ignored). */
+void qc_block_put(void *p, size_t size);
 
 /* A non-owning view of bytes. */
 typedef struct qc_cursor {

@@ -8,6 +8,7 @@
  * lives in its own file; this one only drives them.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,30 @@
 #include "pipeline.h"
 #include "retry.h"
 #include "sigv4.h"
+
+/* One set of credentials, never changed once made: a call takes a
+ * reference under the client's lock and signs without holding it. The
+ * three strings live in data, NUL-terminated. */
+typedef struct s_creds {
+    atomic_uint refs;
+    uint64_t generation;   /* the client's count of set_credentials calls:
+                              the signer caches the key under it */
+    size_t ak_len, sk_len, tk_len;
+    const char *ak, *sk, *tk;
+    size_t size;           /* bytes allocated, for the wipe */
+    char data[];
+} s_creds;
+
+/* Drops a reference to k (NULL is ignored); the last one wipes and frees
+ * it. */
+static void s_creds_release(s_creds *k)
+{
+    if (k && atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) ==
+                 1) {
+        qc_secure_zero(k, k->size);
+        free(k);
+    }
+}
 
 struct qc_client {
     const qc_model *model;
@@ -40,10 +65,8 @@ struct qc_client {
     qc_random_fn random;
     void *random_ctx;
     pthread_mutex_t cred_lock;
-    qc_buf access_key;       /* guarded by cred_lock */
-    qc_buf secret_key;
-    qc_buf session_token;
-    int has_credentials;
+    s_creds *creds;          /* guarded by cred_lock; NULL = none set */
+    uint64_t cred_generation; /* guarded by cred_lock */
     int unsigned_requests;   /* signature_version=UNSIGNED */
 };
 
@@ -145,9 +168,6 @@ int qc_client_new(const qc_client_options *opts, qc_client **out,
     int rc = QC_OK, fail = 0;
     c->model = &qc_model_qconnect;
     pthread_mutex_init(&c->cred_lock, NULL);
-    qc_buf_init(&c->access_key, 4096);
-    qc_buf_init(&c->secret_key, 4096);
-    qc_buf_init(&c->session_token, 1 << 20);
     c->user_agent = s_strdup(opts->user_agent, &fail);
     if (fail) {
         rc = qc_error_set(err, QC_ERR_NOMEM, NULL);
@@ -257,9 +277,7 @@ void qc_client_destroy(qc_client *c)
     free(c->host);
     free(c->base_path);
     free(c->user_agent);
-    qc_buf_clean_up_secure(&c->access_key);
-    qc_buf_clean_up_secure(&c->secret_key);
-    qc_buf_clean_up_secure(&c->session_token);
+    s_creds_release(c->creds);
     pthread_mutex_destroy(&c->cred_lock);
     if (c->retry_ready)
         qc_retry_policy_clean_up(&c->retry);
@@ -293,48 +311,54 @@ int qc_client_set_credentials(qc_client *c, const char *access_key,
 {
     if (!c || !access_key || !secret_key)
         return QC_ERR_INVALID_ARG;
-    qc_buf ak, sk, tk;
-    qc_buf_init(&ak, 4096);
-    qc_buf_init(&sk, 4096);
-    qc_buf_init(&tk, 1 << 20);
-    int rc;
-    if ((rc = qc_buf_append(&ak, access_key, access_key_len)) ||
-        (rc = qc_buf_append(&sk, secret_key, secret_key_len)) ||
-        (token && (rc = qc_buf_append(&tk, token, token_len)))) {
-        qc_buf_clean_up_secure(&ak);
-        qc_buf_clean_up_secure(&sk);
-        qc_buf_clean_up_secure(&tk);
-        return rc;
-    }
+    if (!token)
+        token_len = 0;
+    if (access_key_len > 4096 || secret_key_len > 4096 ||
+        token_len > ((size_t)1 << 20))
+        return QC_ERR_LIMIT;
+    size_t size = sizeof(s_creds) + access_key_len + secret_key_len +
+                  token_len + 3;
+    s_creds *k = malloc(size);
+    if (!k)
+        return QC_ERR_NOMEM;
+    memset(k, 0, sizeof(*k));
+    atomic_init(&k->refs, 1);
+    k->size = size;
+    char *w = k->data;
+    k->ak = w;
+    k->ak_len = access_key_len;
+    memcpy(w, access_key, access_key_len);
+    w += access_key_len;
+    *w++ = '\0';
+    k->sk = w;
+    k->sk_len = secret_key_len;
+    memcpy(w, secret_key, secret_key_len);
+    w += secret_key_len;
+    *w++ = '\0';
+    k->tk = w;
+    k->tk_len = token_len;
+    if (token_len)
+        memcpy(w, token, token_len);
+    w[token_len] = '\0';
     pthread_mutex_lock(&c->cred_lock);
-    qc_buf old_ak = c->access_key, old_sk = c->secret_key,
-           old_tk = c->session_token;
-    c->access_key = ak;
-    c->secret_key = sk;
-    c->session_token = tk;
-    c->has_credentials = 1;
+    s_creds *old = c->creds;
+    k->generation = ++c->cred_generation;
+    c->creds = k;
     pthread_mutex_unlock(&c->cred_lock);
-    qc_buf_clean_up_secure(&old_ak);
-    qc_buf_clean_up_secure(&old_sk);
-    qc_buf_clean_up_secure(&old_tk);
+    s_creds_release(old);
     return QC_OK;
 }
 
-/* Copies the credentials under the lock into caller buffers. Returns QC_OK
- * or QC_ERR_NO_CREDENTIALS / QC_ERR_NOMEM. */
-static int s_copy_credentials(qc_client *c, qc_buf *ak, qc_buf *sk,
-                              qc_buf *tk)
+/* Returns a new reference to the client's current credentials (released
+ * with s_creds_release), or NULL when none are set. */
+static s_creds *s_creds_get(qc_client *c)
 {
-    int rc = QC_OK;
     pthread_mutex_lock(&c->cred_lock);
-    if (!c->has_credentials)
-        rc = QC_ERR_NO_CREDENTIALS;
-    else if (!(rc = qc_buf_append(ak, c->access_key.data, c->access_key.len)) &&
-             !(rc = qc_buf_append(sk, c->secret_key.data, c->secret_key.len)))
-        rc = qc_buf_append(tk, c->session_token.data ? c->session_token.data : "",
-                           c->session_token.len);
+    s_creds *k = c->creds;
+    if (k)
+        atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed);
     pthread_mutex_unlock(&c->cred_lock);
-    return rc;
+    return k;
 }
 
 /* Writes a random UUID4 (36 chars + NUL) into out. */
@@ -383,6 +407,36 @@ static int s_build_request(qc_client *c, const qc_operation *op,
     return QC_OK;
 }
 
+/* Returns the URL of req (as qc_http_request_url writes it) in arena a, or
+ * NULL when out of memory. */
+static const char *s_request_url(const qc_http_request *req, qc_arena *a)
+{
+    size_t path = req->path.len ? req->path.len : 1;
+    size_t n = req->scheme.len + 3 + req->host.len + path +
+               (req->query.len ? 1 + req->query.len : 0);
+    char *u = qc_arena_alloc(a, n + 1), *w = u;
+    if (!u)
+        return NULL;
+    memcpy(w, req->scheme.data, req->scheme.len);
+    w += req->scheme.len;
+    memcpy(w, "://", 3);
+    w += 3;
+    memcpy(w, req->host.data, req->host.len);
+    w += req->host.len;
+    if (req->path.len)
+        memcpy(w, req->path.data, req->path.len);
+    else
+        *w = '/';
+    w += path;
+    if (req->query.len) {
+        *w++ = '?';
+        memcpy(w, req->query.data, req->query.len);
+        w += req->query.len;
+    }
+    *w = '\0';
+    return u;
+}
+
 /* Adds the headers botocore adds after signing (unsigned): the call's
  * invocation id and amz-sdk-request ("[ttl=...; ]attempt=N[; max=M]"). */
 static int s_add_retry_headers(qc_http_request *req, const char *invocation_id,
@@ -411,33 +465,25 @@ static int s_sign(qc_client *c, qc_http_request *req, int64_t now,
 {
     if (c->unsigned_requests)
         return QC_OK;
-    qc_buf ak, sk, tk;
-    qc_buf_init(&ak, 0);
-    qc_buf_init(&sk, 0);
-    qc_buf_init(&tk, 0);
-    int rc = s_copy_credentials(c, &ak, &sk, &tk);
-    if (rc == QC_ERR_NO_CREDENTIALS) {
-        qc_error_set(err, rc, "Unable to locate credentials");
-    } else if (rc) {
-        qc_error_set(err, rc, NULL);
-    } else {
-        qc_credentials cred;
-        cred.access_key = qc_cursor_from(ak.data, ak.len);
-        cred.secret_key = qc_cursor_from(sk.data, sk.len);
-        cred.session_token = qc_cursor_from(tk.data, tk.len);
-        qc_sigv4_params p;
-        memset(&p, 0, sizeof(p));
-        p.region = c->ep.signing_region ? c->ep.signing_region : c->ep.region;
-        p.service = c->ep.signing_name ? c->ep.signing_name
-                                       : c->model->signing_name;
-        p.now_sec = now;
-        p.normalize_path = 1;
-        p.sign_body = 0;
-        rc = qc_sigv4_sign_request(c->signer, req, &cred, &p, err);
-    }
-    qc_buf_clean_up_secure(&ak);
-    qc_buf_clean_up_secure(&sk);
-    qc_buf_clean_up_secure(&tk);
+    s_creds *k = s_creds_get(c);
+    if (!k)
+        return qc_error_set(err, QC_ERR_NO_CREDENTIALS,
+                            "Unable to locate credentials");
+    qc_credentials cred;
+    cred.access_key = qc_cursor_from(k->ak, k->ak_len);
+    cred.secret_key = qc_cursor_from(k->sk, k->sk_len);
+    cred.session_token = qc_cursor_from(k->tk, k->tk_len);
+    qc_sigv4_params p;
+    memset(&p, 0, sizeof(p));
+    p.region = c->ep.signing_region ? c->ep.signing_region : c->ep.region;
+    p.service = c->ep.signing_name ? c->ep.signing_name
+                                   : c->model->signing_name;
+    p.now_sec = now;
+    p.normalize_path = 1;
+    p.sign_body = 0;
+    int rc = qc_sigv4_sign_request_keyed(c->signer, k->generation, req, &cred,
+                                         &p, err);
+    s_creds_release(k);
     return rc;
 }
 
@@ -530,13 +576,8 @@ static int s_attempt(s_call_ctx *x, int attempt, qc_call_result *result,
     qc_http_response_init(resp);
     int rc = s_build_request(c, x->op, x->params, x->token, &req,
                              &result->err);
-    if (!rc && !result->url) {
-        qc_buf u;
-        qc_buf_init(&u, 0);
-        if (qc_http_request_url(&req, &u) == QC_OK)
-            result->url = qc_arena_strndup(result->arena, u.data, u.len);
-        qc_buf_clean_up(&u);
-    }
+    if (!rc && !result->url)
+        result->url = s_request_url(&req, result->arena);
     if (!rc)
         rc = s_sign(c, &req,
                     x->co->now_sec ? x->co->now_sec : (int64_t)time(NULL),

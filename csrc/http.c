@@ -1,6 +1,7 @@
 /*
  * http.c — header lists and the plain request/response records.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,34 +14,56 @@ void qc_headers_init(qc_headers *h)
     h->len = h->cap = 0;
 }
 
+/* Each header's name and value share one allocation: "name\0value\0",
+ * owned through the name pointer. */
+
 void qc_headers_clean_up(qc_headers *h)
 {
-    for (size_t i = 0; i < h->len; i++) {
+    for (size_t i = 0; i < h->len; i++)
         free(h->items[i].name);
-        free(h->items[i].value);
-    }
     free(h->items);
     qc_headers_init(h);
 }
 
-/* Returns 1 when (s, n) holds CR, LF or NUL. */
+/* Returns nonzero when the 8 bytes of w hold a zero byte. */
+static inline uint64_t s_zero_byte(uint64_t w)
+{
+    return (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+}
+
+/* Returns 1 when (s, n) holds CR, LF or NUL (eight bytes at a time). */
 static int s_has_line_break(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* Text seldom has a byte below 14 at all: test that first. */
+        if (((w - 0x0e0e0e0e0e0e0e0eULL) & ~w & 0x8080808080808080ULL) &&
+            (s_zero_byte(w) | s_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aULL) |
+             s_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dULL)))
+            return 1;
+    }
+    for (; i < n; i++)
         if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
             return 1;
     return 0;
 }
 
-/* Returns a malloc'd NUL-terminated copy of (s, n), or NULL. */
-static char *s_dup(const char *s, size_t n)
+/* Returns one malloc'd block "name\0value\0", or NULL. */
+static char *s_pair_dup(const char *name, size_t name_len, const char *value,
+                        size_t value_len)
 {
-    char *p = malloc(n + 1);
+    if (name_len > SIZE_MAX / 2 - 2 || value_len > SIZE_MAX / 2 - 2)
+        return NULL;
+    char *p = malloc(name_len + value_len + 2);
     if (!p)
         return NULL;
-    if (n)
-        memcpy(p, s, n);
-    p[n] = '\0';
+    memcpy(p, name, name_len);
+    p[name_len] = '\0';
+    if (value_len)
+        memcpy(p + name_len + 1, value, value_len);
+    p[name_len + 1 + value_len] = '\0';
     return p;
 }
 
@@ -51,26 +74,39 @@ int qc_headers_add(qc_headers *h, const char *name, size_t name_len,
         s_has_line_break(value, value_len) || memchr(name, ':', name_len))
         return QC_ERR_INVALID_ARG;
     if (h->len == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 8;
+        size_t cap = h->cap ? h->cap * 2 : 16;
         qc_header *items = realloc(h->items, cap * sizeof(*items));
         if (!items)
             return QC_ERR_NOMEM;
         h->items = items;
         h->cap = cap;
     }
-    char *n = s_dup(name, name_len);
-    char *v = s_dup(value, value_len);
-    if (!n || !v) {
-        free(n);
-        free(v);
+    char *n = s_pair_dup(name, name_len, value, value_len);
+    if (!n)
         return QC_ERR_NOMEM;
-    }
     qc_header *it = &h->items[h->len++];
     it->name = n;
     it->name_len = name_len;
-    it->value = v;
+    it->value = n + name_len + 1;
     it->value_len = value_len;
     return QC_OK;
+}
+
+void qc_headers_remove(qc_headers *h, const char *name, size_t name_len)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < h->len; r++) {
+        qc_header *it = &h->items[r];
+        if (it->name_len == name_len &&
+            strncasecmp(it->name, name, name_len) == 0) {
+            free(it->name);
+            continue;
+        }
+        if (w != r)
+            h->items[w] = *it;
+        w++;
+    }
+    h->len = w;
 }
 
 /* Returns the index of the first header named name, or -1. */
@@ -91,12 +127,14 @@ int qc_headers_set(qc_headers *h, const char *name, size_t name_len,
         return qc_headers_add(h, name, name_len, value, value_len);
     if (s_has_line_break(value, value_len))
         return QC_ERR_INVALID_ARG;
-    char *v = s_dup(value, value_len);
-    if (!v)
+    qc_header *it = &h->items[i];
+    char *n = s_pair_dup(it->name, it->name_len, value, value_len);
+    if (!n)
         return QC_ERR_NOMEM;
-    free(h->items[i].value);
-    h->items[i].value = v;
-    h->items[i].value_len = value_len;
+    free(it->name);
+    it->name = n;
+    it->value = n + it->name_len + 1;
+    it->value_len = value_len;
     return QC_OK;
 }
 

@@ -12,9 +12,10 @@
 #include "qc.h"
 
 typedef struct qc_header {
-    char *name;  /* NUL-terminated, owned by the request/response */
+    char *name;  /* NUL-terminated, owned by the request/response; the one
+                    allocation that also holds the value */
     size_t name_len;
-    char *value; /* NUL-terminated, owned by the request/response */
+    char *value; /* NUL-terminated, inside name's allocation */
     size_t value_len;
 } qc_header;
 
@@ -33,6 +34,9 @@ int qc_headers_add(qc_headers *h, const char *name, size_t name_len,
 /* Replaces the first header named name (case-insensitive) or appends. */
 int qc_headers_set(qc_headers *h, const char *name, size_t name_len,
                    const char *value, size_t value_len) QC_WARN_UNUSED;
+/* Removes every header named name (case-insensitive), keeping the order
+ * of the rest. */
+void qc_headers_remove(qc_headers *h, const char *name, size_t name_len);
 /* Returns the first header named name (case-insensitive), or NULL. */
 const qc_header *qc_headers_get(const qc_headers *h, const char *name,
                                 size_t name_len);

@@ -26,7 +26,10 @@ int qc_shape_find_member(const qc_model *m, const qc_shape *s,
         return -1;
     const qc_member *mem = &m->members[s->first_member];
     for (size_t i = 0; i < s->n_members; i++) {
-        if (mem[i].name_len == len && memcmp(mem[i].name, name, len) == 0)
+        /* Length and first byte first: most members differ there. */
+        if (mem[i].name_len == len &&
+            (len == 0 || (mem[i].name[0] == name[0] &&
+                          memcmp(mem[i].name, name, len) == 0)))
             return (int)i;
     }
     return -1;

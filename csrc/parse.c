@@ -54,6 +54,7 @@ enum {
 };
 
 #define S_JF_SURROGATE 0x1u /* STR holding a lone surrogate (WTF-8) */
+#define S_JF_ASCII 0x2u     /* STR known to be ASCII only */
 
 typedef struct s_jnode s_jnode;
 typedef struct s_jmember s_jmember;
@@ -148,6 +149,18 @@ static void s_set_text(qc_value *v, const char *s, size_t len, int surrogate)
         v->flags |= QC_VALF_SURROGATE;
 }
 
+/* Points the key k at the static name (s, len): flagged static, code
+ * points not counted (nchars unknown). */
+static void s_set_key(qc_value *k, const char *s, size_t len)
+{
+    memset(k, 0, sizeof(*k));
+    k->type = QC_VAL_STRING;
+    k->flags = QC_VALF_STATIC;
+    k->u.s.ptr = s;
+    k->u.s.len = len;
+    k->u.s.nchars = SIZE_MAX;
+}
+
 /* Sets v to an arena copy of (s, len). Returns QC_OK or QC_ERR_NOMEM. */
 static int s_set_copy(qc_arena *a, qc_value *v, const char *s, size_t len,
                       int surrogate)
@@ -174,7 +187,7 @@ static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
     if (map->u.map.len >= cap)
         return QC_ERR_INTERNAL;
     qc_pair *p = &map->u.map.items[map->u.map.len++];
-    s_set_text(&p->key, key, klen, 0);
+    s_set_key(&p->key, key, klen); /* every caller passes a static name */
     p->value = *v;
     return QC_OK;
 }
@@ -305,7 +318,8 @@ static size_t s_put_utf8(char *w, unsigned cp)
 typedef struct s_reader {
     const char *p;
     const char *end;
-    qc_arena *tmp;
+    qc_arena *tmp;  /* scratch: arrays, number text */
+    qc_arena *strs; /* decoded (escaped) strings: the result arena */
     qc_buf stack; /* members/items of the containers being read */
     int depth;
     int max_depth; /* deepest nesting seen */
@@ -364,9 +378,20 @@ static int s_read_string(s_reader *r, s_jnode *out)
 {
     const char *start = r->p + 1, *q = start;
     int escaped = 0;
+    uint64_t high = 0; /* bit 7 of any byte scanned */
     for (;;) {
+        /* Eight bytes at a time while none is '"', '\\' or below 0x20. */
+        while (r->end - q >= 8) {
+            uint64_t w, lo = 0x0101010101010101ULL, hi = lo << 7;
+            memcpy(&w, q, 8);
+            uint64_t wq = w ^ (lo * '"'), wb = w ^ (lo * '\\');
+            if (((w - lo * 0x20) | (wq - lo) | (wb - lo)) & ~w & hi)
+                break; /* (exact for bytes below 0x80; others recheck) */
+            high |= w;
+            q += 8;
+        }
         while (q < r->end && !s_string_stop[(unsigned char)*q])
-            q++;
+            high |= (unsigned char)*q++;
         if (q >= r->end)
             return S_JSON_SYNTAX;
         unsigned char ch = (unsigned char)*q;
@@ -390,9 +415,11 @@ static int s_read_string(s_reader *r, s_jnode *out)
     if (!escaped) {
         out->u.str = start;
         out->len = (size_t)(close - start);
+        if (!(high & 0x8080808080808080ULL))
+            out->flags = S_JF_ASCII;
         return QC_OK;
     }
-    char *buf = qc_arena_alloc(r->tmp, (size_t)(close - start));
+    char *buf = qc_arena_alloc(r->strs, (size_t)(close - start));
     if (!buf)
         return QC_ERR_NOMEM;
     char *w = buf;
@@ -480,6 +507,66 @@ static int s_strtod(qc_arena *tmp, const char *s, size_t len, double *out)
     return QC_OK;
 }
 
+/* Converts the JSON number text (s, len) ('-'? digits ('.' digits)?
+ * ([eE] [+-]? digits)?) to a double without strtod when that is exact:
+ * when its significant digits make an integer M below 2^53 and the
+ * decimal exponent e is within +-22, M and 10^|e| are exact doubles and
+ * one IEEE multiplication or division rounds correctly, as float() does.
+ * Returns 1 with *out set, or 0 when the text needs strtod. */
+static int s_fast_double(const char *s, size_t len, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                   1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s, *end = s + len;
+    int neg = p < end && *p == '-';
+    p += neg;
+    uint64_t m = 0;
+    int digits = 0, exp10 = 0;
+    for (; p < end && s_is_digit(*p); p++) {
+        if (m == 0 && *p == '0')
+            continue; /* leading zeros */
+        if (++digits > 19)
+            return 0;
+        m = m * 10 + (uint64_t)(*p - '0');
+    }
+    if (p < end && *p == '.') {
+        for (p++; p < end && s_is_digit(*p); p++) {
+            exp10--;
+            if (m == 0 && *p == '0')
+                continue;
+            if (++digits > 19)
+                return 0;
+            m = m * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        int eneg = p < end && *p == '-';
+        if (p < end && (*p == '-' || *p == '+'))
+            p++;
+        int e = 0, ed = 0;
+        for (; p < end && s_is_digit(*p); p++) {
+            if (++ed > 4)
+                return 0;
+            e = e * 10 + (*p - '0');
+        }
+        exp10 += eneg ? -e : e;
+    }
+    if (p != end)
+        return 0;
+    double d;
+    if (m == 0)
+        d = 0.0;
+    else if (m > ((uint64_t)1 << 53) || exp10 < -22 || exp10 > 22)
+        return 0;
+    else
+        d = exp10 < 0 ? (double)m / pow10[-exp10] : (double)m * pow10[exp10];
+    *out = neg ? -d : d;
+    return 1;
+}
+
 /* Reads a number as json's number pattern does: INT keeps its text, FLOAT
  * is converted. More than 4300 digits in an int is Python's ValueError. */
 static int s_read_number(s_reader *r, s_jnode *out)
@@ -521,6 +608,8 @@ static int s_read_number(s_reader *r, s_jnode *out)
     if (is_float) {
         out->type = S_J_FLOAT;
         out->len = 0;
+        if (s_fast_double(s, (size_t)(q - s), &out->u.f))
+            return QC_OK;
         return s_strtod(r->tmp, s, (size_t)(q - s), &out->u.f);
     }
     if ((size_t)(int_end - s) - (*s == '-') > S_MAX_INT_DIGITS)
@@ -561,10 +650,15 @@ static int s_keyidx_cmp(const void *x, const void *y)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* Returns whether two STR nodes hold the same text. */
-static int s_key_eq(const s_jnode *a, const s_jnode *b)
+/* Returns whether two STR nodes hold the same text (first and last bytes
+ * compared inline before the rest). */
+static inline int s_key_eq(const s_jnode *a, const s_jnode *b)
 {
-    return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
+    size_t n = a->len;
+    return n == b->len &&
+           (n == 0 || (a->u.str[0] == b->u.str[0] &&
+                       a->u.str[n - 1] == b->u.str[n - 1] &&
+                       memcmp(a->u.str, b->u.str, n) == 0));
 }
 
 /* Makes the keys of members[0..*n) unique as a Python dict does: a key
@@ -616,6 +710,21 @@ static int s_dedupe(qc_arena *tmp, s_jmember *mem, size_t *n)
     return QC_OK;
 }
 
+/* Pushes the elem_size bytes at elem onto the reader's stack. Returns
+ * QC_OK or a qc_buf error. */
+static inline int s_push(s_reader *r, const void *elem, size_t elem_size)
+{
+    qc_buf *b = &r->stack;
+    if (b->cap - b->len <= elem_size) {
+        int rc = qc_buf_reserve(b, elem_size > 2048 ? elem_size : 2048);
+        if (rc)
+            return rc;
+    }
+    memcpy(b->data + b->len, elem, elem_size);
+    b->len += elem_size;
+    return QC_OK;
+}
+
 /* Moves the count elements of elem_size pushed since base off the stack
  * into a scratch-arena array. */
 static void *s_pop_items(s_reader *r, size_t base, size_t elem_size,
@@ -643,7 +752,7 @@ static int s_read_array(s_reader *r, s_jnode *out)
             rc = s_read_value(r, &item);
             if (rc)
                 return rc;
-            rc = qc_buf_append(&r->stack, &item, sizeof(item));
+            rc = s_push(r, &item, sizeof(item));
             if (rc)
                 return rc;
             count++;
@@ -692,7 +801,7 @@ static int s_read_object(s_reader *r, s_jnode *out)
             rc = s_read_value(r, &mem.value);
             if (rc)
                 return rc;
-            rc = qc_buf_append(&r->stack, &mem, sizeof(mem));
+            rc = s_push(r, &mem, sizeof(mem));
             if (rc)
                 return rc;
             count++;
@@ -785,14 +894,16 @@ static int s_read_value(s_reader *r, s_jnode *out)
 /* Reads the JSON document (s, len), valid UTF-8, as json.loads does, up
  * to S_DEPTH_ERROR levels; *depth gets the deepest level. Returns QC_OK,
  * S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT. The tree
- * lives in tmp and may point into s. */
-static int s_json_read(qc_arena *tmp, const char *s, size_t len,
-                       s_jnode *out, int *depth)
+ * lives in tmp; its strings point into s or, when they had escapes, at
+ * their decoded text in strs. */
+static int s_json_read(qc_arena *tmp, qc_arena *strs, const char *s,
+                       size_t len, s_jnode *out, int *depth)
 {
     s_reader r;
     r.p = s;
     r.end = s + len;
     r.tmp = tmp;
+    r.strs = strs;
     r.depth = 0;
     r.max_depth = 0;
     qc_buf_init(&r.stack, 0);
@@ -820,6 +931,28 @@ static const s_jnode *s_obj_get(const s_jnode *n, const char *key,
         const s_jnode *k = &n->u.members[i].key;
         if (k->len == len && memcmp(k->u.str, key, len) == 0)
             return &n->u.members[i].value;
+    }
+    return NULL;
+}
+
+/* Returns the member named (key, len) of OBJ node n, or NULL, looking at
+ * position *hint first (keys often come in the model's order) and setting
+ * *hint past the match. */
+static const s_jnode *s_obj_find(const s_jnode *n, const char *key,
+                                 size_t len, size_t *hint)
+{
+    size_t count = n->len, at = *hint < count ? *hint : 0;
+    for (size_t k = 0; k < count; k++) {
+        const s_jnode *kn = &n->u.members[at].key;
+        if (kn->len == len &&
+            (len == 0 || (kn->u.str[0] == key[0] &&
+                          kn->u.str[len - 1] == key[len - 1] &&
+                          memcmp(kn->u.str, key, len) == 0))) {
+            *hint = at + 1;
+            return &n->u.members[at].value;
+        }
+        if (++at == count)
+            at = 0;
     }
     return NULL;
 }
@@ -1061,9 +1194,29 @@ static int s_py_float_text(s_ctx *c, const char *s, size_t len, double *out)
  * lower-casing as str.lower() does when lower; returns bytes written. */
 static size_t s_latin1(char *w, const char *s, size_t len, int lower)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t n = 0, i = 0;
+    /* ASCII eight bytes at a time ('A'..'Z' lowered with bit tricks: a
+     * byte is upper-case when adding 0x3F sets bit 7 (>= 'A') and adding
+     * 0x25 does not (<= 'Z')). */
+    const uint64_t lo = 0x0101010101010101ULL, hi = lo << 7;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (x & hi)
+            break;
+        if (lower) {
+            uint64_t upper = ((x + lo * 0x3F) ^ (x + lo * 0x25)) & hi;
+            x |= upper >> 2;
+        }
+        memcpy(w + n, &x, 8);
+        n += 8;
+    }
+    for (; i < len; i++) {
         unsigned b = (unsigned char)s[i];
+        if (b < 0x80) { /* ASCII: one byte, 'A'..'Z' lowered when asked */
+            w[n++] = (char)(lower && b >= 'A' && b <= 'Z' ? b + 0x20 : b);
+            continue;
+        }
         if (lower && ((b >= 'A' && b <= 'Z') ||
                       (b >= 0xC0 && b <= 0xDE && b != 0xD7)))
             b += 0x20;
@@ -1205,7 +1358,15 @@ static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
         int rc = s_check_utf8(s, len, c->err);
         if (rc)
             return rc;
-        rc = s_json_read(c->tmp, s, len, &c->body, &c->body_depth);
+        /* The body is read from a copy in the result arena, so every
+         * string of the tree lives as long as the result (s_copy points
+         * at them). */
+        char *copy = qc_arena_alloc(c->a, len);
+        if (!copy)
+            return QC_ERR_NOMEM;
+        memcpy(copy, s, len);
+        s = copy;
+        rc = s_json_read(c->tmp, c->a, s, len, &c->body, &c->body_depth);
         if (rc == S_JSON_DEPTH || (rc == QC_OK && c->body_depth > max_depth))
             return s_too_deep(c);
         if (rc == S_JSON_SYNTAX) {
@@ -1254,8 +1415,18 @@ static int s_copy(s_ctx *c, const s_jnode *n, qc_value *out)
         qc_value_set_float(out, n->u.f);
         return QC_OK;
     case S_J_STR:
-        return s_set_copy(c->a, out, n->u.str, n->len,
-                          (n->flags & S_JF_SURROGATE) != 0);
+        /* Every STR node's text lives in the result arena (the body's copy,
+         * decoded strings, header values) or is static: no copy. */
+        if (n->flags & S_JF_ASCII) {
+            memset(out, 0, sizeof(*out));
+            out->type = QC_VAL_STRING;
+            out->u.s.ptr = n->u.str;
+            out->u.s.len = n->len;
+            out->u.s.nchars = n->len;
+            return QC_OK;
+        }
+        s_set_text(out, n->u.str, n->len, (n->flags & S_JF_SURROGATE) != 0);
+        return QC_OK;
     case S_J_ARR:
         rc = qc_value_set_list(out, c->a, n->len);
         for (size_t i = 0; rc == QC_OK && i < n->len; i++)
@@ -1735,6 +1906,10 @@ static int s_shape(s_ctx *c, uint16_t si, const s_jnode *n, qc_value *out);
 /* Returns the key a structure member has in the JSON body. */
 static const char *s_json_name(const qc_member *mem, size_t *len)
 {
+    if (mem->wire_name == mem->name) { /* one literal for both: no strlen */
+        *len = mem->name_len;
+        return mem->name;
+    }
     if (mem->wire_name && mem->wire_name[0]) {
         *len = strlen(mem->wire_name);
         return mem->wire_name;
@@ -1804,17 +1979,18 @@ static int s_structure(s_ctx *c, const qc_shape *sh, const s_jnode *n,
             return rc;
     }
     rc = s_new_map(c->a, out, sh->n_members);
+    size_t hint = 0;
     for (size_t i = 0; rc == QC_OK && i < sh->n_members; i++) {
         const qc_member *mem = qc_shape_member(c->m, sh, i);
         size_t jl;
         const char *jn = s_json_name(mem, &jl);
-        const s_jnode *v = s_obj_get(n, jn, jl);
+        const s_jnode *v = s_obj_find(n, jn, jl, &hint);
         if (!v || v->type == S_J_NULL)
             continue;
         qc_pair *p = &out->u.map.items[out->u.map.len];
         rc = s_shape(c, mem->shape, v, &p->value);
         if (rc == QC_OK) {
-            s_set_text(&p->key, mem->name, mem->name_len, 0);
+            s_set_key(&p->key, mem->name, mem->name_len);
             out->u.map.len++;
         }
     }
@@ -2056,7 +2232,8 @@ static int s_header_member(s_ctx *c, const qc_member *mem, const s_hdr *h,
         if (rc)
             return rc;
         int depth;
-        rc = s_json_read(c->tmp, raw.u.s.ptr, raw.u.s.len, &node, &depth);
+        rc = s_json_read(c->tmp, c->a, raw.u.s.ptr, raw.u.s.len, &node,
+                         &depth);
         if (rc == S_JSON_SYNTAX || rc == S_JSON_DEPTH)
             return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
                                 "header %s does not hold valid JSON",

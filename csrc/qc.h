@@ -131,6 +131,9 @@ typedef enum qc_vtype {
 #define QC_VALF_TUPLE 0x4u    /* LIST that came from a tuple */
 #define QC_VALF_SURROGATE 0x8u /* STRING holding UTF-16 surrogates (WTF-8) */
 #define QC_VALF_READABLE 0x10u /* OTHER that is a readable file object */
+#define QC_VALF_STATIC 0x20u   /* STRING whose bytes are static (the model's
+                                  names, literals): the same pointer always
+                                  holds the same text, for the process */
 
 /* Zone of a parsed QC_VAL_TIMESTAMP, kept in qc_value.reserved: which
  * tzinfo botocore's parser attaches. u.ts.sec is always the instant. */

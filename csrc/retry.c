@@ -558,16 +558,34 @@ void qc_retry_call_set_ttl(qc_retry_call *call, const char *date, size_t len,
              (int)(rem / 60 % 60), (int)(rem % 60));
 }
 
+/* Appends the decimal form of v (as printf's %d) to out; returns QC_OK or
+ * its error. */
+static int s_append_int(qc_buf *out, int v)
+{
+    char tmp[16];
+    size_t n = sizeof(tmp);
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do {
+        tmp[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--n] = '-';
+    return qc_buf_append(out, tmp + n, sizeof(tmp) - n);
+}
+
 /* Appends the amz-sdk-request value to out; returns QC_OK or its error. */
 int qc_retry_sdk_request(const qc_retry_call *call, int attempt, qc_buf *out)
 {
     int rc = QC_OK;
-    if (call->ttl[0])
-        rc = qc_buf_appendf(out, "ttl=%s; ", call->ttl);
-    if (!rc)
-        rc = qc_buf_appendf(out, "attempt=%d", attempt);
-    if (!rc && call->max_seen > 0)
-        rc = qc_buf_appendf(out, "; max=%d", call->max_seen);
+    if (call->ttl[0] &&
+        (rc = qc_buf_append(out, "ttl=", 4)) == QC_OK &&
+        (rc = qc_buf_append_str(out, call->ttl)) == QC_OK)
+        rc = qc_buf_append(out, "; ", 2);
+    if (!rc && !(rc = qc_buf_append(out, "attempt=", 8)))
+        rc = s_append_int(out, attempt);
+    if (!rc && call->max_seen > 0 && !(rc = qc_buf_append(out, "; max=", 6)))
+        rc = s_append_int(out, call->max_seen);
     return rc;
 }
 

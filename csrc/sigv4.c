@@ -36,7 +36,9 @@ static inline unsigned char s_lower(unsigned char c)
  * case. */
 static int s_name_is(const char *s, size_t n, const char *l, size_t ln)
 {
-    return n == ln && strncasecmp(s, l, n) == 0;
+    return n == ln &&
+           (n == 0 || (s_lower((unsigned char)s[0]) == (unsigned char)l[0] &&
+                       strncasecmp(s, l, n) == 0));
 }
 
 #define S_NAME(lit) {lit, sizeof(lit) - 1}
@@ -65,25 +67,6 @@ static int s_is_unsigned_header(const char *name, size_t n)
                       s_unsigned_headers[i].len))
             return 1;
     return 0;
-}
-
-/* Removes every header named (name, n) (case-insensitive), keeping the
- * order of the rest. Names and values are malloc'd by qc_headers_add. */
-static void s_headers_remove(qc_headers *h, const char *name, size_t n)
-{
-    size_t w = 0;
-    for (size_t r = 0; r < h->len; r++) {
-        qc_header *it = &h->items[r];
-        if (it->name_len == n && strncasecmp(it->name, name, n) == 0) {
-            free(it->name);
-            free(it->value);
-            continue;
-        }
-        if (w != r)
-            h->items[w] = *it;
-        w++;
-    }
-    h->len = w;
 }
 
 /* Returns the byte length of the whitespace character (as Python's
@@ -124,6 +107,16 @@ static int s_append_trimall(qc_buf *out, const char *v, size_t n)
     const unsigned char *p = (const unsigned char *)v;
     size_t i = 0;
     int pending = 0, any = 0, rc;
+    /* Most values are already in that form: no whitespace but single
+     * spaces between words. */
+    int plain = n == 0 || (p[0] != ' ' && p[n - 1] != ' ');
+    for (size_t k = 0; plain && k < n; k++) {
+        unsigned char c = p[k];
+        if (c <= 0x20 ? c != ' ' || p[k - 1] == ' ' : s_may_space(c))
+            plain = 0;
+    }
+    if (plain)
+        return qc_buf_append(out, v, n);
     while (i < n) {
         size_t ws = s_may_space(p[i]) ? s_space_len(p + i, n - i) : 0;
         if (ws) {
@@ -361,12 +354,13 @@ static int s_append_url_host(qc_buf *out, qc_cursor scheme, qc_cursor host)
         return rc;
     /* urlsplit lower-cases the name but not an IPv6 zone id after '%'. */
     int in_zone = 0;
+    char *o = out->data + out->len;
     for (const char *c = name; c < name_end; c++) {
         in_zone |= *c == '%';
-        char ch = in_zone ? *c : (char)s_lower((unsigned char)*c);
-        if ((rc = qc_buf_append_byte(out, ch)))
-            return rc;
+        *o++ = in_zone ? *c : (char)s_lower((unsigned char)*c);
     }
+    out->len += (size_t)(name_end - name);
+    out->data[out->len] = '\0';
     if (bracketed && (rc = qc_buf_append_byte(out, ']')))
         return rc;
     if (port_num >= 0) {
@@ -465,7 +459,16 @@ static int s_append_canonical_headers(const qc_http_request *req, qc_buf *out,
         list[n].order = h->len;
         n++;
     }
-    qsort(list, n, sizeof(*list), s_cmp_hdr);
+    /* Insertion sort: a request has a dozen headers or so. */
+    for (size_t i = 1; i < n; i++) {
+        s_hdr x = list[i];
+        size_t j = i;
+        while (j > 0 && s_cmp_hdr(&list[j - 1], &x) > 0) {
+            list[j] = list[j - 1];
+            j--;
+        }
+        list[j] = x;
+    }
     for (size_t i = 0; i < n; i++) {
         int first = i == 0 || s_cmp_lname(&list[i - 1], &list[i]) != 0;
         if (first) {
@@ -567,9 +570,16 @@ static void s_digits(char *o, int v, int width)
     }
 }
 
-/* Writes the X-Amz-Date form of now_sec into the caller's out. */
+/* Writes the X-Amz-Date form of now_sec into the caller's out (the last
+ * second formatted is kept per thread: a call formats it several times). */
 void qc_sigv4_amz_date(int64_t now_sec, char out[17])
 {
+    static _Thread_local int64_t memo_sec = INT64_MIN;
+    static _Thread_local char memo[17];
+    if (now_sec == memo_sec) {
+        memcpy(out, memo, 17);
+        return;
+    }
     s_civil c;
     s_utc(now_sec, &c);
     s_digits(out, c.year, 4);
@@ -581,6 +591,8 @@ void qc_sigv4_amz_date(int64_t now_sec, char out[17])
     s_digits(out + 13, c.second, 2);
     out[15] = 'Z';
     out[16] = '\0';
+    memcpy(memo, out, 17);
+    memo_sec = now_sec;
 }
 
 /* Appends now_sec as email.utils.formatdate(now_sec) writes it, e.g.
@@ -689,12 +701,14 @@ int qc_sigv4_string_to_sign(const qc_cursor canonical_request,
 
 typedef struct s_slot {
     int used;
+    int by_id;      /* keyed by key_id rather than by the secret's hash */
+    uint64_t key_id;
     uint64_t last_use;
     unsigned char secret_hash[32]; /* SHA-256 of the secret key */
     char day[9];
     char *region;
     char *service;
-    unsigned char key[32]; /* the derived signing key */
+    qc_hmac_key key; /* the derived signing key, ready for HMAC */
 } s_slot;
 
 struct qc_signer {
@@ -746,10 +760,10 @@ static int s_equal32(const unsigned char *a, const unsigned char *b)
     return d == 0;
 }
 
-/* Writes the SigV4 signing key for (secret, day, region, service) into
- * key; returns QC_OK or an error. */
+/* Writes the SigV4 signing key for (secret, day, region, service), ready
+ * for HMAC, into key; returns QC_OK or an error. */
 static int s_derive_key(qc_cursor secret, const char *day, const char *region,
-                        const char *service, unsigned char key[32])
+                        const char *service, qc_hmac_key *key)
 {
     qc_buf k;
     unsigned char a[32], b[32];
@@ -762,7 +776,8 @@ static int s_derive_key(qc_cursor secret, const char *day, const char *region,
         (rc = qc_hmac_sha256(a, 32, region, strlen(region), b)) ||
         (rc = qc_hmac_sha256(b, 32, service, strlen(service), a)) ||
         (rc = qc_hmac_sha256(a, 32, S_TERMINATOR, sizeof(S_TERMINATOR) - 1,
-                             key)))
+                             b)) ||
+        (rc = qc_hmac_key_init(key, b, 32)))
         goto out;
 out:
     qc_secure_zero(a, sizeof(a));
@@ -772,16 +787,20 @@ out:
 }
 
 /* Writes the signing key into key, from the cache when it holds it
- * (derived and cached otherwise); returns QC_OK or an error. */
-static int s_signing_key(qc_signer *s, qc_cursor secret, const char *day,
-                         const char *region, const char *service,
-                         unsigned char key[32])
+ * (derived and cached otherwise). The cache entry is found by key_id when
+ * it is nonzero (a number the caller changes whenever the secret changes:
+ * no hashing), else by the SHA-256 of the secret. Returns QC_OK or an
+ * error. */
+static int s_signing_key(qc_signer *s, uint64_t key_id, qc_cursor secret,
+                         const char *day, const char *region,
+                         const char *service, qc_hmac_key *key)
 {
     unsigned char hash[32];
     int rc;
     if (!s)
         return s_derive_key(secret, day, region, service, key);
-    if ((rc = qc_sha256(secret.ptr, secret.len, hash)))
+    memset(hash, 0, sizeof(hash));
+    if (!key_id && (rc = qc_sha256(secret.ptr, secret.len, hash)))
         return rc;
     if (pthread_mutex_lock(&s->lock) != 0) {
         qc_secure_zero(hash, sizeof(hash));
@@ -790,10 +809,12 @@ static int s_signing_key(qc_signer *s, qc_cursor secret, const char *day,
     s_slot *victim = &s->slots[0];
     for (size_t i = 0; i < S_CACHE_SLOTS; i++) {
         s_slot *sl = &s->slots[i];
-        if (sl->used && s_equal32(sl->secret_hash, hash) &&
+        if (sl->used &&
+            (key_id ? sl->by_id && sl->key_id == key_id
+                    : !sl->by_id && s_equal32(sl->secret_hash, hash)) &&
             memcmp(sl->day, day, 9) == 0 && strcmp(sl->region, region) == 0 &&
             strcmp(sl->service, service) == 0) {
-            memcpy(key, sl->key, 32);
+            *key = sl->key;
             sl->last_use = ++s->clock;
             rc = QC_OK;
             goto out;
@@ -811,15 +832,41 @@ static int s_signing_key(qc_signer *s, qc_cursor secret, const char *day,
         s_slot_clear(victim); /* the key is still good; just not cached */
         goto out;
     }
+    victim->by_id = key_id != 0;
+    victim->key_id = key_id;
     memcpy(victim->secret_hash, hash, 32);
     memcpy(victim->day, day, 9);
-    memcpy(victim->key, key, 32);
+    victim->key = *key;
     victim->used = 1;
     victim->last_use = ++s->clock;
 out:
     pthread_mutex_unlock(&s->lock);
     qc_secure_zero(hash, sizeof(hash));
     return rc;
+}
+
+/* Appends the hex signature of string_to_sign to out, with the signing key
+ * for cred (see s_signing_key); returns QC_OK or an error code. */
+static int s_signature(qc_signer *s, uint64_t key_id,
+                       const qc_credentials *cred, const qc_sigv4_params *p,
+                       const qc_cursor string_to_sign, qc_buf *out)
+{
+    qc_hmac_key key;
+    unsigned char sig[32];
+    char day[9];
+    int rc;
+    if (!p->region || !p->service)
+        return QC_ERR_INVALID_ARG;
+    s_scope_day(p->now_sec, day);
+    if ((rc = s_signing_key(s, key_id, cred->secret_key, day, p->region,
+                            p->service, &key)))
+        return rc;
+    rc = qc_hmac_sha256_with(&key, string_to_sign.ptr, string_to_sign.len,
+                             sig);
+    qc_secure_zero(&key, sizeof(key));
+    if (rc)
+        return rc;
+    return qc_buf_append_hex(out, sig, 32);
 }
 
 /* Appends the hex signature of string_to_sign to the caller's out, using
@@ -829,20 +876,7 @@ int qc_sigv4_signature(qc_signer *s, const qc_credentials *cred,
                        const qc_sigv4_params *p, const qc_cursor string_to_sign,
                        qc_buf *out)
 {
-    unsigned char key[32], sig[32];
-    char day[9];
-    int rc;
-    if (!p->region || !p->service)
-        return QC_ERR_INVALID_ARG;
-    s_scope_day(p->now_sec, day);
-    if ((rc = s_signing_key(s, cred->secret_key, day, p->region, p->service,
-                            key)))
-        return rc;
-    rc = qc_hmac_sha256(key, 32, string_to_sign.ptr, string_to_sign.len, sig);
-    qc_secure_zero(key, sizeof(key));
-    if (rc)
-        return rc;
-    return qc_buf_append_hex(out, sig, 32);
+    return s_signature(s, 0, cred, p, string_to_sign, out);
 }
 
 /* ------------------------------------------------------------- all stages */
@@ -856,35 +890,35 @@ static int s_set_date_headers(qc_headers *h, int64_t now_sec)
     if (qc_headers_get(h, "Date", 4)) {
         qc_buf d;
         qc_buf_init(&d, 0);
-        s_headers_remove(h, "Date", 4);
+        qc_headers_remove(h, "Date", 4);
         if ((rc = s_append_rfc2822(&d, now_sec)) == QC_OK)
             rc = qc_headers_add(h, "Date", 4, d.data, d.len);
         qc_buf_clean_up(&d);
         if (rc)
             return rc;
-        s_headers_remove(h, "X-Amz-Date", 10);
+        qc_headers_remove(h, "X-Amz-Date", 10);
         return QC_OK;
     }
     char amz[17];
     qc_sigv4_amz_date(now_sec, amz);
-    s_headers_remove(h, "X-Amz-Date", 10);
+    qc_headers_remove(h, "X-Amz-Date", 10);
     return qc_headers_add(h, "X-Amz-Date", 10, amz, 16);
 }
 
 /* Signs req in place as botocore's SigV4Auth.add_auth does (headers added
- * are owned by req); returns QC_OK or an error code with err set. On error
- * req may already carry the new date/token headers but no Authorization. */
-int qc_sigv4_sign_request(qc_signer *s, qc_http_request *req,
+ * are owned by req), with the signing key found as s_signing_key does for
+ * key_id; returns QC_OK or an error code with err set. On error req may
+ * already carry the new date/token headers but no Authorization. */
+static int s_sign_request(qc_signer *s, uint64_t key_id, qc_http_request *req,
                           const qc_credentials *cred, const qc_sigv4_params *p,
                           qc_error *err)
 {
-    qc_buf creq, signed_headers, sts, sig, auth;
+    /* work holds the canonical request, then the string to sign, then the
+     * signature, then the Authorization value, one after the other. */
+    qc_buf work, signed_headers;
     int rc;
-    qc_buf_init(&creq, 0);
+    qc_buf_init(&work, 0);
     qc_buf_init(&signed_headers, 0);
-    qc_buf_init(&sts, 0);
-    qc_buf_init(&sig, 0);
-    qc_buf_init(&auth, 0);
     if (!req || !cred || !p || !p->region || !p->service) {
         rc = qc_error_set(err, QC_ERR_INVALID_ARG,
                           "signing needs a request, credentials, region "
@@ -897,11 +931,11 @@ int qc_sigv4_sign_request(qc_signer *s, qc_http_request *req,
                           (long long)p->now_sec);
         goto out;
     }
-    s_headers_remove(&req->headers, "Authorization", 13);
+    qc_headers_remove(&req->headers, "Authorization", 13);
     if ((rc = s_set_date_headers(&req->headers, p->now_sec)))
         goto header_error;
     if (cred->session_token.len) {
-        s_headers_remove(&req->headers, "X-Amz-Security-Token", 20);
+        qc_headers_remove(&req->headers, "X-Amz-Security-Token", 20);
         if ((rc = qc_headers_add(&req->headers, "X-Amz-Security-Token", 20,
                                  cred->session_token.ptr,
                                  cred->session_token.len)))
@@ -918,39 +952,52 @@ int qc_sigv4_sign_request(qc_signer *s, qc_http_request *req,
             hex[2 * i + 1] = digits[digest[i] & 15];
         }
         hex[64] = '\0';
-        s_headers_remove(&req->headers, "X-Amz-Content-SHA256", 20);
+        qc_headers_remove(&req->headers, "X-Amz-Content-SHA256", 20);
         if ((rc = qc_headers_add(&req->headers, "X-Amz-Content-SHA256", 20,
                                  hex, 64)))
             goto header_error;
     }
-    rc = qc_sigv4_canonical_request(req, p, &creq, &signed_headers);
+    if ((rc = qc_buf_reserve(&work, 1024 + req->path.len + req->query.len)))
+        goto sign_error;
+    /* The string to sign and the signature are appended to work after the
+     * canonical request; each stage hashes its input before it appends. */
+    rc = qc_sigv4_canonical_request(req, p, &work, &signed_headers);
     if (rc == QC_ERR_INVALID_ARG) {
         rc = qc_error_set(err, rc, "cannot sign: invalid host \"%.*s\"",
                           (int)(req->host.len > 200 ? 200 : req->host.len),
                           req->host.data ? req->host.data : "");
         goto out;
     }
+    size_t creq_len = work.len;
     if (rc ||
-        (rc = qc_sigv4_string_to_sign(qc_cursor_from(creq.data, creq.len), p,
-                                      &sts)) ||
-        (rc = qc_sigv4_signature(s, cred, p,
-                                 qc_cursor_from(sts.data, sts.len), &sig)))
+        (rc = qc_sigv4_string_to_sign(qc_cursor_from(work.data, creq_len), p,
+                                      &work)))
         goto sign_error;
-    if ((rc = qc_buf_reserve(&auth, 200 + cred->access_key.len +
+    /* (The string to sign is hashed before anything is appended.) */
+    size_t sts_len = work.len - creq_len;
+    if ((rc = s_signature(s, key_id, cred, p,
+                          qc_cursor_from(work.data + creq_len, sts_len),
+                          &work)))
+        goto sign_error;
+    char sig[65];
+    memcpy(sig, work.data + creq_len + sts_len, 64);
+    sig[64] = '\0';
+    size_t auth_at = work.len;
+    if ((rc = qc_buf_reserve(&work, 200 + cred->access_key.len +
                                         signed_headers.len)) ||
-        (rc = qc_buf_append(&auth, S_ALGORITHM " Credential=",
+        (rc = qc_buf_append(&work, S_ALGORITHM " Credential=",
                             sizeof(S_ALGORITHM " Credential=") - 1)) ||
-        (rc = qc_buf_append(&auth, cred->access_key.ptr,
+        (rc = qc_buf_append(&work, cred->access_key.ptr,
                             cred->access_key.len)) ||
-        (rc = qc_buf_append_byte(&auth, '/')) ||
-        (rc = s_append_scope(&auth, p)) ||
-        (rc = qc_buf_append(&auth, ", SignedHeaders=", 16)) ||
-        (rc = qc_buf_append(&auth, signed_headers.data, signed_headers.len)) ||
-        (rc = qc_buf_append(&auth, ", Signature=", 12)) ||
-        (rc = qc_buf_append(&auth, sig.data, sig.len)))
+        (rc = qc_buf_append_byte(&work, '/')) ||
+        (rc = s_append_scope(&work, p)) ||
+        (rc = qc_buf_append(&work, ", SignedHeaders=", 16)) ||
+        (rc = qc_buf_append(&work, signed_headers.data, signed_headers.len)) ||
+        (rc = qc_buf_append(&work, ", Signature=", 12)) ||
+        (rc = qc_buf_append(&work, sig, 64)))
         goto sign_error;
-    if ((rc = qc_headers_add(&req->headers, "Authorization", 13, auth.data,
-                             auth.len)))
+    if ((rc = qc_headers_add(&req->headers, "Authorization", 13,
+                             work.data + auth_at, work.len - auth_at)))
         goto header_error;
     rc = QC_OK;
     goto out;
@@ -964,13 +1011,33 @@ header_error:
                           qc_strerror(rc));
     goto out;
 sign_error:
-    rc = qc_error_set(err, rc, "cannot sign the request: %s",
-                      qc_strerror(rc));
+    if (rc == QC_ERR_SIGN && qc_crypto_load_error())
+        rc = qc_error_set(err, rc, "cannot sign the request: %s",
+                          qc_crypto_load_error());
+    else
+        rc = qc_error_set(err, rc, "cannot sign the request: %s",
+                          qc_strerror(rc));
 out:
-    qc_buf_clean_up(&creq);
+    qc_buf_clean_up(&work);
     qc_buf_clean_up(&signed_headers);
-    qc_buf_clean_up(&sts);
-    qc_buf_clean_up(&sig);
-    qc_buf_clean_up(&auth);
     return rc;
+}
+
+/* Signs req in place as botocore's SigV4Auth.add_auth does, the signing
+ * key cached under the secret's hash; see s_sign_request. */
+int qc_sigv4_sign_request(qc_signer *s, qc_http_request *req,
+                          const qc_credentials *cred, const qc_sigv4_params *p,
+                          qc_error *err)
+{
+    return s_sign_request(s, 0, req, cred, p, err);
+}
+
+/* Signs req as qc_sigv4_sign_request does, the signing key cached under
+ * key_id instead (nonzero, changed by the caller with the secret). */
+int qc_sigv4_sign_request_keyed(qc_signer *s, uint64_t key_id,
+                                qc_http_request *req,
+                                const qc_credentials *cred,
+                                const qc_sigv4_params *p, qc_error *err)
+{
+    return s_sign_request(s, key_id, req, cred, p, err);
 }

@@ -63,6 +63,15 @@ int qc_sigv4_sign_request(qc_signer *s, qc_http_request *req,
                           const qc_credentials *cred, const qc_sigv4_params *p,
                           qc_error *err) QC_WARN_UNUSED;
 
+/* As qc_sigv4_sign_request, but s caches the signing key under key_id, a
+ * nonzero number the caller changes whenever the secret key changes (a
+ * credentials generation), instead of under a hash of the secret. */
+int qc_sigv4_sign_request_keyed(qc_signer *s, uint64_t key_id,
+                                qc_http_request *req,
+                                const qc_credentials *cred,
+                                const qc_sigv4_params *p,
+                                qc_error *err) QC_WARN_UNUSED;
+
 /* Formats now_sec as "YYYYMMDDTHHMMSSZ" (17 bytes incl. NUL) into out. */
 void qc_sigv4_amz_date(int64_t now_sec, char out[17]);
 
@@ -70,6 +79,25 @@ void qc_sigv4_amz_date(int64_t now_sec, char out[17]);
 int qc_sha256(const void *data, size_t len, unsigned char out[32]);
 int qc_hmac_sha256(const void *key, size_t key_len, const void *data,
                    size_t len, unsigned char out[32]);
+/* An incremental SHA-256 state; plain data (copying it copies the state). */
+typedef struct qc_sha256_ctx {
+    uint64_t opaque[16];
+} qc_sha256_ctx;
+int qc_sha256_init(qc_sha256_ctx *c);
+int qc_sha256_update(qc_sha256_ctx *c, const void *data, size_t len);
+int qc_sha256_final(qc_sha256_ctx *c, unsigned char out[32]);
+/* An HMAC-SHA256 key prepared once for many messages: the hash states
+ * after its inner and outer pads (key material: wipe after use). */
+typedef struct qc_hmac_key {
+    qc_sha256_ctx inner;
+    qc_sha256_ctx outer;
+} qc_hmac_key;
+int qc_hmac_key_init(qc_hmac_key *k, const void *key, size_t key_len);
+int qc_hmac_sha256_with(const qc_hmac_key *k, const void *data, size_t len,
+                        unsigned char out[32]);
+/* NULL when the hash functions can be used, else why not (static text:
+ * libcrypto could not be loaded). */
+const char *qc_crypto_load_error(void);
 /* Overwrites n bytes in a way the compiler keeps. */
 void qc_secure_zero(void *p, size_t n);
 /* Fills out with n cryptographically random bytes; returns QC_OK or

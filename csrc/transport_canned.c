@@ -9,6 +9,16 @@
 
 #include "http.h"
 
+/* The last request seen, flattened into buffers that keep their storage
+ * from one request to the next (no allocation per request once warm);
+ * rebuilt into a qc_http_request only when asked for. */
+typedef struct s_record {
+    const char *method;
+    qc_buf scheme, host, path, query, body;
+    qc_buf headers; /* "name\0value\0" for each header, in order */
+    size_t n_headers;
+} s_record;
+
 typedef struct s_canned {
     qc_transport base;
     long status;
@@ -16,7 +26,7 @@ typedef struct s_canned {
     qc_buf body;
     pthread_mutex_t lock;
     int have_last;
-    qc_http_request last; /* guarded by lock */
+    s_record last; /* guarded by lock */
 } s_canned;
 
 static const qc_transport_vtable s_canned_vtable;
@@ -43,23 +53,85 @@ static int s_copy_buf(qc_buf *dst, const qc_buf *src)
     return qc_buf_append(dst, src->data, src->len);
 }
 
-/* Deep-copies src into out (initialised here). Returns QC_OK or an error;
- * out is cleaned up on error. */
-static int s_copy_request(qc_http_request *out, const qc_http_request *src)
+/* Initialises r (empty). */
+static void s_record_init(s_record *r)
 {
-    qc_http_request_init(out);
-    out->method = src->method;
+    r->method = NULL;
+    qc_buf_init(&r->scheme, 0);
+    qc_buf_init(&r->host, 0);
+    qc_buf_init(&r->path, 0);
+    qc_buf_init(&r->query, 0);
+    qc_buf_init(&r->body, 0);
+    qc_buf_init(&r->headers, 0);
+    r->n_headers = 0;
+}
+
+/* Frees r's storage. */
+static void s_record_clean_up(s_record *r)
+{
+    qc_buf_clean_up(&r->scheme);
+    qc_buf_clean_up(&r->host);
+    qc_buf_clean_up(&r->path);
+    qc_buf_clean_up(&r->query);
+    qc_buf_clean_up(&r->body);
+    qc_buf_clean_up(&r->headers);
+}
+
+/* Records src into r (its buffers emptied first, their storage kept).
+ * Returns QC_OK or an error code. */
+static int s_record_request(s_record *r, const qc_http_request *src)
+{
+    qc_buf_reset(&r->scheme);
+    qc_buf_reset(&r->host);
+    qc_buf_reset(&r->path);
+    qc_buf_reset(&r->query);
+    qc_buf_reset(&r->body);
+    qc_buf_reset(&r->headers);
+    r->n_headers = 0;
+    r->method = src->method;
     int rc;
-    if ((rc = s_copy_buf(&out->scheme, &src->scheme)) ||
-        (rc = s_copy_buf(&out->host, &src->host)) ||
-        (rc = s_copy_buf(&out->path, &src->path)) ||
-        (rc = s_copy_buf(&out->query, &src->query)) ||
-        (rc = s_copy_headers(&out->headers, &src->headers)) ||
-        (rc = s_copy_buf(&out->body, &src->body))) {
-        qc_http_request_clean_up(out);
+    if ((rc = s_copy_buf(&r->scheme, &src->scheme)) ||
+        (rc = s_copy_buf(&r->host, &src->host)) ||
+        (rc = s_copy_buf(&r->path, &src->path)) ||
+        (rc = s_copy_buf(&r->query, &src->query)) ||
+        (rc = s_copy_buf(&r->body, &src->body)))
         return rc;
+    for (size_t i = 0; i < src->headers.len; i++) {
+        const qc_header *h = &src->headers.items[i];
+        if ((rc = qc_buf_append(&r->headers, h->name, h->name_len + 1)) ||
+            (rc = qc_buf_append(&r->headers, h->value, h->value_len + 1)))
+            return rc;
+        r->n_headers++;
     }
     return QC_OK;
+}
+
+/* Rebuilds the recorded request into out (initialised here). Returns
+ * QC_OK or an error; out is cleaned up on error. */
+static int s_record_copy(qc_http_request *out, const s_record *r)
+{
+    qc_http_request_init(out);
+    out->method = r->method;
+    int rc;
+    if ((rc = s_copy_buf(&out->scheme, &r->scheme)) ||
+        (rc = s_copy_buf(&out->host, &r->host)) ||
+        (rc = s_copy_buf(&out->path, &r->path)) ||
+        (rc = s_copy_buf(&out->query, &r->query)) ||
+        (rc = s_copy_buf(&out->body, &r->body)))
+        goto error;
+    const char *p = r->headers.data;
+    for (size_t i = 0; i < r->n_headers; i++) {
+        size_t nl = strlen(p);
+        const char *v = p + nl + 1;
+        size_t vl = strlen(v);
+        if ((rc = qc_headers_add(&out->headers, p, nl, v, vl)))
+            goto error;
+        p = v + vl + 1;
+    }
+    return QC_OK;
+error:
+    qc_http_request_clean_up(out);
+    return rc;
 }
 
 /* The vtable send: remembers req and writes the canned reply to resp. */
@@ -71,16 +143,12 @@ static int s_send(qc_transport *base, const qc_http_request *req,
     s_canned *t = (s_canned *)base;
     if (!req || !resp)
         return qc_error_set(err, QC_ERR_INVALID_ARG, "missing request");
-    qc_http_request copy;
-    int rc = s_copy_request(&copy, req);
+    pthread_mutex_lock(&t->lock);
+    int rc = s_record_request(&t->last, req);
+    t->have_last = rc == QC_OK;
+    pthread_mutex_unlock(&t->lock);
     if (rc)
         return qc_error_set(err, rc, "could not copy the request");
-    pthread_mutex_lock(&t->lock);
-    if (t->have_last)
-        qc_http_request_clean_up(&t->last);
-    t->last = copy;
-    t->have_last = 1;
-    pthread_mutex_unlock(&t->lock);
 
     resp->status = 0;
     qc_headers_clean_up(&resp->headers);
@@ -96,8 +164,7 @@ static int s_send(qc_transport *base, const qc_http_request *req,
 static void s_destroy(qc_transport *base)
 {
     s_canned *t = (s_canned *)base;
-    if (t->have_last)
-        qc_http_request_clean_up(&t->last);
+    s_record_clean_up(&t->last);
     qc_headers_clean_up(&t->headers);
     qc_buf_clean_up(&t->body);
     pthread_mutex_destroy(&t->lock);
@@ -155,6 +222,7 @@ int qc_canned_transport_new(long status, const char *headers_crlf,
     t->status = status;
     qc_headers_init(&t->headers);
     qc_buf_init(&t->body, 0);
+    s_record_init(&t->last);
     pthread_mutex_init(&t->lock, NULL);
     int rc = QC_OK;
     if (headers_crlf)
@@ -180,7 +248,7 @@ int qc_canned_transport_last_request(qc_transport *base, qc_http_request *out)
     pthread_mutex_lock(&t->lock);
     int rc = QC_ERR_INVALID_ARG;
     if (t->have_last)
-        rc = s_copy_request(out, &t->last);
+        rc = s_record_copy(out, &t->last);
     pthread_mutex_unlock(&t->lock);
     if (rc == QC_ERR_INVALID_ARG)
         qc_http_request_init(out);

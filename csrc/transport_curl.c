@@ -21,15 +21,19 @@
  * Accept, Expect and form Content-Type are suppressed.
  */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http.h"
 
@@ -41,10 +45,20 @@
 #define S_MAX_HEADER_LINES 100 /* lines of one header block, blank included */
 #define S_MAX_LINE 65536       /* bytes of one line, CRLF included */
 
+/* A socket opened for one of a slot's connections. */
+typedef struct s_sock {
+    int fd;
+    ino_t ino; /* tells it from a later file with the same number */
+} s_sock;
+
 typedef struct s_slot {
     CURL *easy;
     CURLM *multi;
     struct s_slot *next_free;
+    s_sock *socks; /* open sockets of the slot's connections */
+    unsigned n_socks;
+    unsigned cap_socks;
+    int fork_idle; /* set while a forked child recovers the pool */
     qc_buf url;
     qc_buf line;
     char errbuf[CURL_ERROR_SIZE];
@@ -66,6 +80,9 @@ typedef struct s_curl_transport {
     char *proxy_http;
     char *proxy_https;
     char *no_proxy;
+    struct s_curl_transport *live_next; /* on s_live, under s_live_lock */
+    struct s_curl_transport *live_prev;
+    int forked; /* set in a forked child until the pool is rebuilt */
 } s_curl_transport;
 
 /* The state of one transfer, shared with the curl callbacks. */
@@ -87,13 +104,117 @@ typedef struct s_xfer {
 
 static const qc_transport_vtable s_curl_vtable;
 
-static pthread_once_t s_global_once = PTHREAD_ONCE_INIT;
-static CURLcode s_global_rc = CURLE_FAILED_INIT;
+/* ------------------------------------------------------------ libcurl */
 
-/* Initialises libcurl once per process. */
-static void s_global_init(void)
+/* libcurl is loaded with dlopen at the first transfer, not linked: a
+ * process that only creates clients (or never sends) maps neither libcurl
+ * nor its dozens of dependent libraries. These are the functions used. */
+typedef struct s_curl_api {
+    CURLcode (*global_init)(long flags);
+    CURL *(*easy_init)(void);
+    void (*easy_cleanup)(CURL *e);
+    void (*easy_reset)(CURL *e);
+    CURLcode (*easy_setopt)(CURL *e, CURLoption opt, ...);
+    CURLcode (*easy_getinfo)(CURL *e, CURLINFO info, ...);
+    const char *(*easy_strerror)(CURLcode code);
+    void (*free)(void *p);
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_cleanup)(CURLM *m);
+    CURLMcode (*multi_add_handle)(CURLM *m, CURL *e);
+    CURLMcode (*multi_remove_handle)(CURLM *m, CURL *e);
+    CURLMcode (*multi_perform)(CURLM *m, int *running);
+    CURLMcode (*multi_poll)(CURLM *m, struct curl_waitfd extra[],
+                            unsigned int n_extra, int timeout_ms, int *ret);
+    CURLMsg *(*multi_info_read)(CURLM *m, int *left);
+    const char *(*multi_strerror)(CURLMcode code);
+    CURLSH *(*share_init)(void);
+    CURLSHcode (*share_setopt)(CURLSH *sh, CURLSHoption opt, ...);
+    CURLSHcode (*share_cleanup)(CURLSH *sh);
+    const char *(*share_strerror)(CURLSHcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+    void (*slist_free_all)(struct curl_slist *l);
+    CURLU *(*url)(void);
+    void (*url_cleanup)(CURLU *u);
+    CURLUcode (*url_set)(CURLU *u, CURLUPart what, const char *part,
+                         unsigned int flags);
+    CURLUcode (*url_get)(const CURLU *u, CURLUPart what, char **part,
+                         unsigned int flags);
+} s_curl_api;
+
+static s_curl_api s_api;
+static pthread_once_t s_load_once = PTHREAD_ONCE_INIT;
+static int s_load_rc = QC_ERR_HTTP;
+static char s_load_error[512];
+
+/* Loads libcurl, resolves s_api and runs curl_global_init, once per
+ * process; on failure s_load_error says why. The library stays mapped
+ * for the life of the process. */
+static void s_load(void)
 {
-    s_global_rc = curl_global_init(CURL_GLOBAL_ALL);
+    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        snprintf(s_load_error, sizeof(s_load_error),
+                 "cannot load libcurl: %s", why ? why : "unknown error");
+        return;
+    }
+    const char *missing = NULL;
+#define S_SYM(field, name)                                                    \
+    do {                                                                      \
+        if (!missing &&                                                       \
+            !(s_api.field = (__typeof__(s_api.field))dlsym(h, name)))         \
+            missing = name;                                                   \
+    } while (0)
+    S_SYM(global_init, "curl_global_init");
+    S_SYM(easy_init, "curl_easy_init");
+    S_SYM(easy_cleanup, "curl_easy_cleanup");
+    S_SYM(easy_reset, "curl_easy_reset");
+    S_SYM(easy_setopt, "curl_easy_setopt");
+    S_SYM(easy_getinfo, "curl_easy_getinfo");
+    S_SYM(easy_strerror, "curl_easy_strerror");
+    S_SYM(free, "curl_free");
+    S_SYM(multi_init, "curl_multi_init");
+    S_SYM(multi_cleanup, "curl_multi_cleanup");
+    S_SYM(multi_add_handle, "curl_multi_add_handle");
+    S_SYM(multi_remove_handle, "curl_multi_remove_handle");
+    S_SYM(multi_perform, "curl_multi_perform");
+    S_SYM(multi_poll, "curl_multi_poll");
+    S_SYM(multi_info_read, "curl_multi_info_read");
+    S_SYM(multi_strerror, "curl_multi_strerror");
+    S_SYM(share_init, "curl_share_init");
+    S_SYM(share_setopt, "curl_share_setopt");
+    S_SYM(share_cleanup, "curl_share_cleanup");
+    S_SYM(share_strerror, "curl_share_strerror");
+    S_SYM(slist_append, "curl_slist_append");
+    S_SYM(slist_free_all, "curl_slist_free_all");
+    S_SYM(url, "curl_url");
+    S_SYM(url_cleanup, "curl_url_cleanup");
+    S_SYM(url_set, "curl_url_set");
+    S_SYM(url_get, "curl_url_get");
+#undef S_SYM
+    if (missing) {
+        const char *why = dlerror();
+        snprintf(s_load_error, sizeof(s_load_error),
+                 "cannot use libcurl: %s", why ? why : missing);
+        return;
+    }
+    CURLcode rc = s_api.global_init(CURL_GLOBAL_ALL);
+    if (rc != CURLE_OK) {
+        snprintf(s_load_error, sizeof(s_load_error),
+                 "curl_global_init failed: %s", s_api.easy_strerror(rc));
+        return;
+    }
+    s_load_rc = QC_OK;
+}
+
+/* Returns QC_OK once libcurl is loaded and initialised, else QC_ERR_HTTP
+ * with the loader's message in err. */
+static int s_curl_ready(qc_error *err)
+{
+    pthread_once(&s_load_once, s_load);
+    if (s_load_rc != QC_OK)
+        return qc_error_set(err, QC_ERR_HTTP, "%s", s_load_error);
+    return QC_OK;
 }
 
 /* Returns monotonic time in milliseconds. */
@@ -147,13 +268,194 @@ static void s_share_unlock(CURL *handle, curl_lock_data data, void *userptr)
 static void s_slot_discard(s_slot *s)
 {
     if (s->multi && s->easy)
-        curl_multi_remove_handle(s->multi, s->easy);
+        s_api.multi_remove_handle(s->multi, s->easy);
     if (s->easy)
-        curl_easy_cleanup(s->easy);
+        s_api.easy_cleanup(s->easy);
     if (s->multi)
-        curl_multi_cleanup(s->multi);
+        s_api.multi_cleanup(s->multi);
     s->easy = NULL;
     s->multi = NULL;
+}
+
+/* Creates t's share object (DNS cache and TLS sessions of every slot);
+ * called with t->lock held, libcurl loaded. Returns QC_OK, or
+ * QC_ERR_NOMEM / QC_ERR_HTTP with err set. */
+static int s_share_create(s_curl_transport *t, qc_error *err)
+{
+    CURLSH *sh = s_api.share_init();
+    if (!sh)
+        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+    CURLSHcode sc = s_api.share_setopt(sh, CURLSHOPT_LOCKFUNC, s_share_lock);
+    if (!sc)
+        sc = s_api.share_setopt(sh, CURLSHOPT_UNLOCKFUNC, s_share_unlock);
+    if (!sc)
+        sc = s_api.share_setopt(sh, CURLSHOPT_USERDATA, t);
+    if (!sc)
+        sc = s_api.share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    if (!sc)
+        sc = s_api.share_setopt(sh, CURLSHOPT_SHARE,
+                                CURL_LOCK_DATA_SSL_SESSION);
+    if (sc) {
+        s_api.share_cleanup(sh);
+        return qc_error_set(err, QC_ERR_HTTP, "curl share set-up failed: %s",
+                            s_api.share_strerror(sc));
+    }
+    t->share = sh;
+    return QC_OK;
+}
+
+/* ------------------------------------------------------------ fork */
+
+/* After fork() the child holds copies of the parent's sockets, so its
+ * pool must neither use the inherited connections nor shut them down (a
+ * TLS close_notify, or the read curl does before it, would break the
+ * parent's stream). Every live transport is listed here so the fork
+ * handlers can bring its pool through the fork: the parent keeps it as
+ * it was; the child rebuilds it at its next use (s_pool_after_fork). */
+static pthread_mutex_t s_live_lock = PTHREAD_MUTEX_INITIALIZER;
+static s_curl_transport *s_live; /* guarded by s_live_lock */
+static pthread_once_t s_fork_once = PTHREAD_ONCE_INIT;
+
+/* Initialises a pool's wait condition on the monotonic clock. */
+static void s_cond_init(pthread_cond_t *cond)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
+/* Before fork(): takes every pool lock, so the child inherits each pool's
+ * free list in a consistent state. */
+static void s_fork_prepare(void)
+{
+    pthread_mutex_lock(&s_live_lock);
+    for (s_curl_transport *t = s_live; t; t = t->live_next)
+        pthread_mutex_lock(&t->lock);
+}
+
+/* After fork(), in the parent: gives back what s_fork_prepare took. */
+static void s_fork_parent(void)
+{
+    for (s_curl_transport *t = s_live; t; t = t->live_next)
+        pthread_mutex_unlock(&t->lock);
+    pthread_mutex_unlock(&s_live_lock);
+}
+
+/* After fork(), in the child (one thread): re-creates the share locks and
+ * the pool condition that threads left behind in the parent may have held
+ * or waited on, marks every pool for rebuilding, gives the locks back. */
+static void s_fork_child(void)
+{
+    for (s_curl_transport *t = s_live; t; t = t->live_next) {
+        for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+            pthread_mutex_init(&t->share_locks[i], NULL);
+        s_cond_init(&t->cond);
+        t->forked = 1;
+        pthread_mutex_unlock(&t->lock);
+    }
+    pthread_mutex_unlock(&s_live_lock);
+}
+
+/* Installs the fork handlers (once per process). */
+static void s_fork_install(void)
+{
+    pthread_atfork(s_fork_prepare, s_fork_parent, s_fork_child);
+}
+
+/* Opens a socket for one of the slot's connections, close-on-exec as
+ * Python's sockets are, and records it. Returns it, or CURL_SOCKET_BAD. */
+static curl_socket_t s_on_open_socket(void *ud, curlsocktype purpose,
+                                      struct curl_sockaddr *addr)
+{
+    (void)purpose;
+    s_slot *s = ud;
+    if (s->n_socks == s->cap_socks) {
+        unsigned cap = s->cap_socks ? s->cap_socks * 2 : 2;
+        s_sock *p = realloc(s->socks, cap * sizeof(*p));
+        if (!p)
+            return CURL_SOCKET_BAD;
+        s->socks = p;
+        s->cap_socks = cap;
+    }
+    int fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+                    addr->protocol);
+    if (fd < 0)
+        return CURL_SOCKET_BAD;
+    struct stat st;
+    s->socks[s->n_socks].fd = fd;
+    s->socks[s->n_socks].ino = fstat(fd, &st) == 0 ? st.st_ino : 0;
+    s->n_socks++;
+    return fd;
+}
+
+/* Closes one of the slot's sockets and forgets it. Returns close()'s
+ * result. */
+static int s_on_close_socket(void *ud, curl_socket_t fd)
+{
+    s_slot *s = ud;
+    for (unsigned i = 0; i < s->n_socks; i++)
+        if (s->socks[i].fd == fd) {
+            s->socks[i] = s->socks[--s->n_socks];
+            break;
+        }
+    return close(fd);
+}
+
+/* Returns 1 when fd is still the socket recorded as sk in this process. */
+static int s_sock_is_ours(const s_sock *sk)
+{
+    struct stat st;
+    return fstat(sk->fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+           st.st_ino == sk->ino;
+}
+
+/* Rebuilds t's pool in a forked child, at its first use (or destruction),
+ * with t->lock held. A slot that was idle has its socket copies pointed at
+ * /dev/null (curl's TLS close then reads nothing and writes nowhere) and
+ * is freed by curl as usual; a slot that another thread of the parent was
+ * using is abandoned (its handles leak, its socket copies are closed), as
+ * its transfer state belongs to a thread that did not follow. All slots
+ * are free afterwards and the share is made again. */
+static void s_pool_after_fork(s_curl_transport *t)
+{
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int all_freed = 1;
+    for (s_slot *s = t->free_list; s; s = s->next_free)
+        s->fork_idle = 1;
+    t->free_list = NULL;
+    for (unsigned i = t->n_slots; i > 0; i--) {
+        s_slot *s = &t->slots[i - 1];
+        int free_it = s->fork_idle && null_fd >= 0;
+        for (unsigned k = 0; k < s->n_socks; k++)
+            if (!s_sock_is_ours(&s->socks[k]))
+                free_it = 0; /* curl would close someone else's file */
+        for (unsigned k = 0; k < s->n_socks; k++) {
+            if (free_it)
+                (void)dup2(null_fd, s->socks[k].fd);
+            else if (s_sock_is_ours(&s->socks[k]))
+                close(s->socks[k].fd);
+        }
+        if (free_it) {
+            s_slot_discard(s);
+        } else if (s->easy || s->multi) {
+            s->easy = NULL;
+            s->multi = NULL;
+            all_freed = 0;
+        }
+        s->n_socks = 0;
+        s->fork_idle = 0;
+        s->next_free = t->free_list;
+        t->free_list = s;
+    }
+    /* The share is still in use by abandoned handles: leave it too. */
+    if (t->share && all_freed)
+        s_api.share_cleanup(t->share);
+    t->share = NULL;
+    if (null_fd >= 0)
+        close(null_fd);
+    t->forked = 0;
 }
 
 /* Takes a free slot, waiting while all are busy. Returns QC_OK with *out,
@@ -162,7 +464,16 @@ static int s_slot_acquire(s_curl_transport *t, const qc_send_options *opts,
                           s_slot **out, qc_error *err)
 {
     *out = NULL;
+    int rc = s_curl_ready(err);
+    if (rc)
+        return rc;
     pthread_mutex_lock(&t->lock);
+    if (t->forked)
+        s_pool_after_fork(t);
+    if (!t->share && (rc = s_share_create(t, err)) != QC_OK) {
+        pthread_mutex_unlock(&t->lock);
+        return rc;
+    }
     while (!t->free_list) {
         if (opts && opts->should_abort) {
             pthread_mutex_unlock(&t->lock);
@@ -198,8 +509,8 @@ static int s_slot_acquire(s_curl_transport *t, const qc_send_options *opts,
     pthread_mutex_unlock(&t->lock);
 
     if (!s->easy) {
-        s->easy = curl_easy_init();
-        s->multi = curl_multi_init();
+        s->easy = s_api.easy_init();
+        s->multi = s_api.multi_init();
         if (!s->easy || !s->multi) {
             s_slot_discard(s);
             pthread_mutex_lock(&t->lock);
@@ -486,7 +797,7 @@ static int s_add_header(s_slot *s, struct curl_slist **list, const char *name,
         rc = qc_buf_append(&s->line, value, value_len);
     if (rc || !s->line.data)
         return QC_ERR_NOMEM;
-    struct curl_slist *n = curl_slist_append(*list, s->line.data);
+    struct curl_slist *n = s_api.slist_append(*list, s->line.data);
     if (!n)
         return QC_ERR_NOMEM;
     *list = n;
@@ -496,7 +807,7 @@ static int s_add_header(s_slot *s, struct curl_slist **list, const char *name,
 /* Appends a literal header line such as "Expect:". */
 static int s_add_raw(struct curl_slist **list, const char *line)
 {
-    struct curl_slist *n = curl_slist_append(*list, line);
+    struct curl_slist *n = s_api.slist_append(*list, line);
     if (!n)
         return QC_ERR_NOMEM;
     *list = n;
@@ -518,7 +829,9 @@ static int s_build_headers(const s_curl_transport *t, s_slot *s,
                            long long body_len, struct curl_slist **out)
 {
     struct curl_slist *list = NULL;
-    int rc = QC_OK;
+    int rc = s_curl_ready(NULL);
+    if (rc)
+        return rc;
     char num[32];
     snprintf(num, sizeof(num), "%lld", body_len);
     if (qc_headers_get(h, "Content-Length", 14) ||
@@ -543,7 +856,7 @@ static int s_build_headers(const s_curl_transport *t, s_slot *s,
     if (!rc && !qc_headers_get(h, "Content-Type", 12))
         rc = s_add_raw(&list, "Content-Type:");
     if (rc) {
-        curl_slist_free_all(list);
+        s_api.slist_free_all(list);
         return rc;
     }
     *out = list;
@@ -557,12 +870,12 @@ static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
 {
     CURL *e = s->easy;
     CURLcode c = CURLE_OK;
-    curl_easy_reset(e);
+    s_api.easy_reset(e);
     s->errbuf[0] = '\0';
 #define S_SET(opt, val)                                                       \
     do {                                                                      \
         if (c == CURLE_OK)                                                    \
-            c = curl_easy_setopt(e, opt, val);                                \
+            c = s_api.easy_setopt(e, opt, val);                                \
     } while (0)
     S_SET(CURLOPT_SHARE, t->share);
     S_SET(CURLOPT_NOSIGNAL, 1L);
@@ -578,6 +891,10 @@ static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
     S_SET(CURLOPT_WRITEDATA, x);
     S_SET(CURLOPT_PREREQFUNCTION, s_on_prereq);
     S_SET(CURLOPT_PREREQDATA, x);
+    S_SET(CURLOPT_OPENSOCKETFUNCTION, s_on_open_socket);
+    S_SET(CURLOPT_OPENSOCKETDATA, s);
+    S_SET(CURLOPT_CLOSESOCKETFUNCTION, s_on_close_socket);
+    S_SET(CURLOPT_CLOSESOCKETDATA, s);
     S_SET(CURLOPT_SSL_VERIFYPEER, t->verify_ssl ? 1L : 0L);
     S_SET(CURLOPT_SSL_VERIFYHOST, t->verify_ssl ? 2L : 0L);
     if (t->ca_bundle)
@@ -593,7 +910,7 @@ static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
     if (c != CURLE_OK)
         return qc_error_set(err, c == CURLE_OUT_OF_MEMORY ? QC_ERR_NOMEM
                                                           : QC_ERR_HTTP,
-                            "curl set-up failed: %s", curl_easy_strerror(c));
+                            "curl set-up failed: %s", s_api.easy_strerror(c));
     return QC_OK;
 }
 
@@ -603,7 +920,7 @@ static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
 static int s_map_error(CURLcode rc, const s_xfer *x, const s_slot *s,
                        int via_proxy, qc_error *err)
 {
-    const char *detail = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+    const char *detail = s->errbuf[0] ? s->errbuf : s_api.easy_strerror(rc);
     int code;
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -674,7 +991,7 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
     CURL *e = s->easy;
     int code = QC_OK;
     *broken = 1;
-    if (curl_multi_add_handle(m, e) != CURLM_OK)
+    if (s_api.multi_add_handle(m, e) != CURLM_OK)
         return qc_error_set(err, QC_ERR_HTTP, "curl_multi_add_handle failed");
 
     long read_timeout = opts ? opts->read_timeout_ms : 0;
@@ -685,19 +1002,19 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
     x->last_activity = now;
     for (;;) {
         int running = 0;
-        CURLMcode mc = curl_multi_perform(m, &running);
+        CURLMcode mc = s_api.multi_perform(m, &running);
         if (mc != CURLM_OK) {
             code = qc_error_set(err, mc == CURLM_OUT_OF_MEMORY ? QC_ERR_NOMEM
                                                               : QC_ERR_HTTP,
                                 "curl_multi_perform: %s",
-                                curl_multi_strerror(mc));
+                                s_api.multi_strerror(mc));
             goto out;
         }
         if (!running)
             break;
         now = s_now_ms();
         curl_off_t sent = 0;
-        if (curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &sent) == CURLE_OK &&
+        if (s_api.easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &sent) == CURLE_OK &&
             sent != last_sent) {
             last_sent = sent;
             x->last_activity = now;
@@ -745,10 +1062,10 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
             if (left < wait)
                 wait = (long)left;
         }
-        mc = curl_multi_poll(m, NULL, 0, (int)wait, NULL);
+        mc = s_api.multi_poll(m, NULL, 0, (int)wait, NULL);
         if (mc != CURLM_OK) {
             code = qc_error_set(err, QC_ERR_HTTP, "curl_multi_poll: %s",
-                                curl_multi_strerror(mc));
+                                s_api.multi_strerror(mc));
             goto out;
         }
     }
@@ -756,7 +1073,7 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
     CURLcode rc = CURLE_FAILED_INIT;
     int msgs = 0;
     CURLMsg *msg;
-    while ((msg = curl_multi_info_read(m, &msgs)) != NULL)
+    while ((msg = s_api.multi_info_read(m, &msgs)) != NULL)
         if (msg->msg == CURLMSG_DONE && msg->easy_handle == e)
             rc = msg->data.result;
     if (x->cb_code != QC_OK) {
@@ -772,11 +1089,11 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
         goto out;
     }
     long status = 0;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    s_api.easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     x->resp->status = status;
     *broken = 0;
 out:
-    curl_multi_remove_handle(m, e);
+    s_api.multi_remove_handle(m, e);
     return code;
 }
 
@@ -846,28 +1163,28 @@ static int s_send(qc_transport *base, const qc_http_request *req,
         goto out;
     }
     CURL *e = s->easy;
-    CURLcode c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode c = s_api.easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
     if (send_body) {
         if (!c)
-            c = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+            c = s_api.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
                                  (curl_off_t)req->body.len);
         if (!c)
-            c = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+            c = s_api.easy_setopt(e, CURLOPT_POSTFIELDS,
                                  req->body.data ? req->body.data : "");
         if (!c && strcmp(m, "POST") != 0)
-            c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
+            c = s_api.easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
     } else if (strcmp(m, "HEAD") == 0) {
         if (!c)
-            c = curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+            c = s_api.easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (strcmp(m, "GET") == 0) {
         if (!c)
-            c = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+            c = s_api.easy_setopt(e, CURLOPT_HTTPGET, 1L);
     } else if (!c) {
-        c = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
+        c = s_api.easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
     }
     if (c != CURLE_OK) {
         rc = qc_error_set(err, QC_ERR_HTTP, "curl set-up failed: %s",
-                          curl_easy_strerror(c));
+                          s_api.easy_strerror(c));
         goto out;
     }
     rc = s_run(s, &x, opts, send_body ? (curl_off_t)req->body.len : 0,
@@ -875,7 +1192,8 @@ static int s_send(qc_transport *base, const qc_http_request *req,
 out:
     s_slot_release(t, s, broken || rc != QC_OK);
 out_no_slot:
-    curl_slist_free_all(hdrs);
+    if (hdrs)
+        s_api.slist_free_all(hdrs);
     qc_buf_clean_up(&x.pending_name);
     qc_buf_clean_up(&x.pending_value);
     return rc;
@@ -887,14 +1205,25 @@ static void s_destroy(qc_transport *base)
     s_curl_transport *t = (s_curl_transport *)base;
     if (!t)
         return;
+    pthread_mutex_lock(&s_live_lock);
+    if (t->live_prev)
+        t->live_prev->live_next = t->live_next;
+    else if (s_live == t)
+        s_live = t->live_next;
+    if (t->live_next)
+        t->live_next->live_prev = t->live_prev;
+    pthread_mutex_unlock(&s_live_lock);
+    if (t->forked && t->slots)
+        s_pool_after_fork(t); /* never close the parent's connections */
     for (unsigned i = 0; i < t->n_slots; i++) {
         s_slot_discard(&t->slots[i]);
         qc_buf_clean_up(&t->slots[i].url);
         qc_buf_clean_up(&t->slots[i].line);
+        free(t->slots[i].socks);
     }
     free(t->slots);
     if (t->share)
-        curl_share_cleanup(t->share);
+        s_api.share_cleanup(t->share);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&t->share_locks[i]);
     pthread_cond_destroy(&t->cond);
@@ -917,21 +1246,13 @@ int qc_curl_transport_new(const qc_curl_transport_options *opts,
     if (!out)
         return qc_error_set(err, QC_ERR_INVALID_ARG, "out is NULL");
     *out = NULL;
-    pthread_once(&s_global_once, s_global_init);
-    if (s_global_rc != CURLE_OK)
-        return qc_error_set(err, QC_ERR_HTTP, "curl_global_init failed: %s",
-                            curl_easy_strerror(s_global_rc));
-
+    /* libcurl itself is loaded, and the share made, at the first send. */
     s_curl_transport *t = calloc(1, sizeof(*t));
     if (!t)
         return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
     t->base.vtable = &s_curl_vtable;
     pthread_mutex_init(&t->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&t->cond, &ca);
-    pthread_condattr_destroy(&ca);
+    s_cond_init(&t->cond);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&t->share_locks[i], NULL);
 
@@ -958,26 +1279,13 @@ int qc_curl_transport_new(const qc_curl_transport_options *opts,
         t->free_list = s;
     }
 
-    t->share = curl_share_init();
-    if (!t->share)
-        goto nomem;
-    CURLSHcode sc = curl_share_setopt(t->share, CURLSHOPT_LOCKFUNC,
-                                      s_share_lock);
-    if (!sc)
-        sc = curl_share_setopt(t->share, CURLSHOPT_UNLOCKFUNC,
-                               s_share_unlock);
-    if (!sc)
-        sc = curl_share_setopt(t->share, CURLSHOPT_USERDATA, t);
-    if (!sc)
-        sc = curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    if (!sc)
-        sc = curl_share_setopt(t->share, CURLSHOPT_SHARE,
-                               CURL_LOCK_DATA_SSL_SESSION);
-    if (sc) {
-        s_destroy(&t->base);
-        return qc_error_set(err, QC_ERR_HTTP, "curl share set-up failed: %s",
-                            curl_share_strerror(sc));
-    }
+    pthread_once(&s_fork_once, s_fork_install);
+    pthread_mutex_lock(&s_live_lock);
+    t->live_next = s_live;
+    if (s_live)
+        s_live->live_prev = t;
+    s_live = t;
+    pthread_mutex_unlock(&s_live_lock);
     *out = &t->base;
     return QC_OK;
 nomem:
@@ -992,7 +1300,7 @@ nomem:
 static int s_url_part(CURLU *u, CURLUPart what, char **out)
 {
     *out = NULL;
-    return curl_url_get(u, what, out, 0) == CURLUE_OK ? 0 : -1;
+    return s_api.url_get(u, what, out, 0) == CURLUE_OK ? 0 : -1;
 }
 
 /* See http.h: streams the file at path as the body of a PUT to url. */
@@ -1045,12 +1353,14 @@ int qc_transport_put_file(qc_transport *base, const char *url,
     }
     uint64_t total = (uint64_t)st.st_size;
 
-    u = curl_url();
+    if ((rc = s_curl_ready(err)))
+        goto out_no_slot;
+    u = s_api.url();
     if (!u) {
         rc = qc_error_set(err, QC_ERR_NOMEM, "out of memory");
         goto out_no_slot;
     }
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+    if (s_api.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
         s_url_part(u, CURLUPART_SCHEME, &scheme) ||
         s_url_part(u, CURLUPART_HOST, &host)) {
         rc = qc_error_set(err, QC_ERR_INVALID_ARG, "invalid URL: %s", url);
@@ -1076,18 +1386,18 @@ int qc_transport_put_file(qc_transport *base, const char *url,
         goto out;
     }
     CURL *e = s->easy;
-    CURLcode c = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode c = s_api.easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
     if (!c)
-        c = curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+        c = s_api.easy_setopt(e, CURLOPT_UPLOAD, 1L);
     if (!c)
-        c = curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)total);
+        c = s_api.easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)total);
     if (!c)
-        c = curl_easy_setopt(e, CURLOPT_READFUNCTION, s_on_read);
+        c = s_api.easy_setopt(e, CURLOPT_READFUNCTION, s_on_read);
     if (!c)
-        c = curl_easy_setopt(e, CURLOPT_READDATA, &x);
+        c = s_api.easy_setopt(e, CURLOPT_READDATA, &x);
     if (c != CURLE_OK) {
         rc = qc_error_set(err, QC_ERR_HTTP, "curl set-up failed: %s",
-                          curl_easy_strerror(c));
+                          s_api.easy_strerror(c));
         goto out;
     }
     s_progress prog = {progress, progress_ctx, total};
@@ -1099,12 +1409,16 @@ int qc_transport_put_file(qc_transport *base, const char *url,
 out:
     s_slot_release(t, s, broken || rc != QC_OK);
 out_no_slot:
-    curl_slist_free_all(hdrs);
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
+    if (hdrs)
+        s_api.slist_free_all(hdrs);
+    if (scheme)
+        s_api.free(scheme);
+    if (host)
+        s_api.free(host);
+    if (port)
+        s_api.free(port);
     if (u)
-        curl_url_cleanup(u);
+        s_api.url_cleanup(u);
     if (x.upload)
         fclose(x.upload);
     qc_buf_clean_up(&hostport);

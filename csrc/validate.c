@@ -257,12 +257,21 @@ static void s_validate_structure(s_vctx *x, const qc_value *v,
             s_put(x, "\"");
         }
     }
-    /* Unknown members first (in the caller's order), then known ones. */
+    /* Unknown members first (in the caller's order), then known ones.
+     * The member positions found are kept for the second pass (up to
+     * S_POS_KEPT keys). */
+    enum { S_POS_KEPT = 64 };
+    int kept[S_POS_KEPT];
     int any_known = 0;
     for (size_t i = 0; i < n; i++) {
         const qc_value *key = &v->u.map.items[i].key;
-        if (key->type == QC_VAL_STRING &&
-            qc_shape_find_member(x->m, s, key->u.s.ptr, key->u.s.len) >= 0) {
+        int pos = key->type == QC_VAL_STRING
+                      ? qc_shape_find_member(x->m, s, key->u.s.ptr,
+                                             key->u.s.len)
+                      : -1;
+        if (i < S_POS_KEPT)
+            kept[i] = pos;
+        if (pos >= 0) {
             any_known = 1;
             continue;
         }
@@ -284,7 +293,9 @@ static void s_validate_structure(s_vctx *x, const qc_value *v,
         const qc_value *key = &v->u.map.items[i].key;
         if (key->type != QC_VAL_STRING)
             continue;
-        int pos = qc_shape_find_member(x->m, s, key->u.s.ptr, key->u.s.len);
+        int pos = i < S_POS_KEPT ? kept[i]
+                                 : qc_shape_find_member(x->m, s, key->u.s.ptr,
+                                                        key->u.s.len);
         if (pos < 0)
             continue;
         const qc_member *mem = qc_shape_member(x->m, s, (size_t)pos);

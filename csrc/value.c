@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "qc.h"
 
 #define QC_ARENA_FIRST_CHUNK 4096u
@@ -41,7 +42,7 @@ void qc_arena_destroy(qc_arena *a)
     qc_chunk *c = a->head;
     while (c) {
         qc_chunk *next = c->next;
-        free(c);
+        qc_block_put(c, QC_CHUNK_HDR + c->size);
         c = next;
     }
     free(a);
@@ -53,10 +54,11 @@ static qc_chunk *s_chunk_new(qc_arena *a, size_t size, int make_head)
 {
     if (size > SIZE_MAX - QC_CHUNK_HDR)
         return NULL;
-    qc_chunk *c = malloc(QC_CHUNK_HDR + size);
+    size_t got;
+    qc_chunk *c = qc_block_get(QC_CHUNK_HDR + size, &got);
     if (!c)
         return NULL;
-    c->size = size;
+    c->size = got - QC_CHUNK_HDR;
     c->used = 0;
     if (make_head || !a->head) {
         c->next = a->head;
@@ -187,19 +189,28 @@ const qc_value *qc_value_map_get(const qc_value *map, const char *key,
     for (size_t i = 0; i < map->u.map.len; i++) {
         const qc_value *k = &map->u.map.items[i].key;
         if (k->type == QC_VAL_STRING && k->u.s.len == key_len &&
-            memcmp(k->u.s.ptr, key, key_len) == 0)
+            (key_len == 0 || (k->u.s.ptr[0] == key[0] &&
+                              memcmp(k->u.s.ptr, key, key_len) == 0)))
             return &map->u.map.items[i].value;
     }
     return NULL;
 }
 
 /* Returns the number of code points in (s, len): every byte that is not a
- * UTF-8 continuation byte starts one. */
+ * UTF-8 continuation byte (10xxxxxx) starts one. Eight bytes at a time:
+ * a byte's bit 7 survives the mask when its bit 6 is clear. */
 size_t qc_utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++)
-        n += (p[i] & 0xC0) != 0x80;
-    return n;
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t t = w & ~(w << 1) & 0x8080808080808080ULL;
+        if (t)
+            cont += (size_t)(((t >> 7) * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < len; i++)
+        cont += (p[i] & 0xC0) == 0x80;
+    return len - cont;
 }

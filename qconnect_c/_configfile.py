@@ -16,7 +16,6 @@ Files are parsed on every call (no cache): a session reads them when it is
 created and keeps the result, as botocore does.
 """
 
-import copy
 import os
 import sys
 
@@ -113,6 +112,8 @@ def build_profile_map(parsed_ini_config):
     ``profiles`` (``[default]`` and ``[profile X]``), ``sso_sessions``
     (``[sso-session X]``) and ``services`` (``[services X]``).
     """
+    import copy
+
     parsed = copy.deepcopy(parsed_ini_config)
     profiles = {}
     sso_sessions = {}

@@ -22,19 +22,49 @@
 
 /* ------------------------------------------------------------ state */
 
+/* One cached key: the str for the static text (ptr, len). */
+typedef struct {
+    const char *ptr;
+    size_t len;
+    PyObject *str;
+} s_key_slot;
+
+#define S_TZ_NAME_MAX 64 /* longer zone names are never taken as unchanged */
+#define S_DKEYS 256      /* slots of the dynamic key cache (a power of 2) */
+#define S_DKEY_MAX 48    /* longest key text kept there */
+
 typedef struct {
     PyObject *exc_module;   /* qconnect_c.exceptions */
     PyObject *ts_parser;    /* callable(obj) -> (sec, usec) | None */
     PyObject *tz_cache;     /* dict: offset seconds -> tzinfo */
-    PyObject *tz_local;     /* botocore's tzlocal(), for tz_key */
-    PyObject *tz_utc;       /* tzutc() */
-    PyObject *tz_utc_named; /* the tzinfo dateutil gives "Z", for tz_key */
-    PyObject *tz_offset;    /* callable(seconds) -> tzinfo */
+    PyObject *tz_local;     /* botocore's tzlocal() */
+    PyObject *tz_utc;       /* tzutc(), from tz_fixed_factory */
+    PyObject *tz_utc_named; /* the tzinfo dateutil gives "Z" */
+    PyObject *tz_offset;    /* callable(seconds) -> tzinfo, likewise */
+    PyObject *tz_fixed_factory; /* callable() -> (tzutc, offset factory),
+                                   called at the first need */
     PyObject *tz_local_factory; /* callable() -> (tzlocal, utc_named) */
-    PyObject *tz_key;       /* (timezone, daylight, tzname) tz_local was
-                               made for; remade when time.tzset() changes
-                               the zone, as botocore makes one per parse */
-    PyObject *key_cache;    /* dict: bytes-less str cache for keys */
+    /* The zone (timezone, daylight, tzname) tz_local was made for; it is
+     * remade when time.tzset() changes the zone, as botocore makes one per
+     * parse. */
+    int tz_known;
+    long tz_timezone;
+    int tz_daylight;
+    char tz_name[2][S_TZ_NAME_MAX];
+    /* The local offset of the last instant converted (valid for the zone
+     * above while lt_known). */
+    int lt_known;
+    int64_t lt_sec;
+    long lt_off;
+    /* Interned str objects of the static key texts of parsed replies (the
+     * model's member names, literals), found by pointer: open addressing,
+     * keys_cap a power of two (0 = none yet). */
+    s_key_slot *keys;
+    size_t keys_cap, keys_len;
+    /* str objects of recent other keys (header names, map keys), found by
+     * their text: direct-mapped, S_DKEYS slots (like json's key memo, but
+     * across calls). */
+    PyObject *dkeys[S_DKEYS];
     PyTypeObject *client_type;
     PyObject *core_error;   /* _core.CoreError(name, message) */
 } s_state;
@@ -143,6 +173,29 @@ static int s_int_to_value(s_conv *cv, PyObject *o, qc_value *v)
     v->u.s.ptr = p;
     v->u.s.len = (size_t)n;
     v->u.s.nchars = (size_t)n;
+    return 0;
+}
+
+/* Makes the datetime C API usable (PyDateTimeAPI), importing the C module
+ * _datetime the first time: done when a datetime is first met or made,
+ * not at import, so that importing the module stays cheap. Returns 0 or
+ * -1 with an exception set. */
+static int s_datetime_ready(void)
+{
+    if (PyDateTimeAPI)
+        return 0;
+    PyObject *mod = PyImport_ImportModule("_datetime");
+    if (!mod)
+        return -1;
+    PyObject *cap = PyObject_GetAttrString(mod, "datetime_CAPI");
+    Py_DECREF(mod);
+    if (!cap)
+        return -1;
+    void *api = PyCapsule_GetPointer(cap, PyDateTime_CAPSULE_NAME);
+    Py_DECREF(cap);
+    if (!api)
+        return -1;
+    PyDateTimeAPI = (PyDateTime_CAPI *)api;
     return 0;
 }
 
@@ -290,6 +343,8 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
         v->u.s.nchars = n;
         return 0;
     }
+    if (s_datetime_ready())
+        return -1;
     if (PyDateTime_Check(o))
         return s_datetime_to_value(o, v);
     if (strcmp(Py_TYPE(o)->tp_name, "decimal.Decimal") == 0) {
@@ -311,12 +366,41 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
 /* ------------------------------------------------- qc_value -> Python */
 
 static PyObject *s_from_value(const qc_value *v);
+static PyObject *s_str_from(const qc_value *v);
+static int s_is_ascii(const char *p, size_t n);
+
+/* Makes sure st->tz_utc and st->tz_offset are set, from the Python
+ * layer's factory on first use. Returns 0 or -1 with an exception set. */
+static int s_fixed_zones(s_state *st)
+{
+    if (st->tz_utc && st->tz_offset)
+        return 0;
+    if (!st->tz_fixed_factory) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "qconnect_c._core is not configured");
+        return -1;
+    }
+    PyObject *pair = PyObject_CallNoArgs(st->tz_fixed_factory);
+    PyObject *utc = NULL, *offset = NULL;
+    if (!pair || !PyArg_ParseTuple(pair, "OO", &utc, &offset)) {
+        Py_XDECREF(pair);
+        return -1;
+    }
+    Py_INCREF(utc);
+    Py_XSETREF(st->tz_utc, utc);
+    Py_INCREF(offset);
+    Py_XSETREF(st->tz_offset, offset);
+    Py_DECREF(pair);
+    return 0;
+}
 
 /* Returns the tzinfo for a fixed offset (cached), borrowed: made by the
  * Python layer's offset factory (dateutil's tzoffset when available). */
 static PyObject *s_timezone(long offset)
 {
     s_state *st = s_get_state();
+    if (s_fixed_zones(st))
+        return NULL;
     PyObject *key = PyLong_FromLong(offset);
     if (!key)
         return NULL;
@@ -360,34 +444,50 @@ static PyObject *s_datetime_fields(int64_t sec, int32_t usec, PyObject *tz)
         PyDateTimeAPI->DateTimeType);
 }
 
+/* Returns 1 when the C library's zone (timezone, daylight, tzname) is the
+ * one st->tz_local was made for. */
+static int s_same_zone(const s_state *st)
+{
+    if (!st->tz_known || st->tz_timezone != (long)timezone ||
+        st->tz_daylight != daylight)
+        return 0;
+    for (int i = 0; i < 2; i++) {
+        const char *n = tzname[i] ? tzname[i] : "";
+        if (strlen(n) >= S_TZ_NAME_MAX || strcmp(n, st->tz_name[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Makes sure st->tz_local/tz_utc_named belong to the process's current
  * zone (the C library's, which time.tzset() updates). Returns 0 or -1. */
 static int s_refresh_local_zone(s_state *st)
 {
-    PyObject *key = Py_BuildValue("(liss)", (long)timezone, daylight,
-                                  tzname[0] ? tzname[0] : "",
-                                  tzname[1] ? tzname[1] : "");
-    if (!key)
-        return -1;
-    int same = st->tz_key ? PyObject_RichCompareBool(key, st->tz_key, Py_EQ)
-                          : 0;
-    if (same != 0) {
-        Py_DECREF(key);
-        return same < 0 ? -1 : 0;
-    }
+    if (s_same_zone(st))
+        return 0;
+    st->lt_known = 0;
     PyObject *pair = PyObject_CallNoArgs(st->tz_local_factory);
     PyObject *local = NULL, *named = NULL;
     if (!pair || !PyArg_ParseTuple(pair, "OO", &local, &named)) {
         Py_XDECREF(pair);
-        Py_DECREF(key);
         return -1;
     }
     Py_INCREF(local);
     Py_XSETREF(st->tz_local, local);
     Py_INCREF(named);
     Py_XSETREF(st->tz_utc_named, named);
-    Py_XSETREF(st->tz_key, key);
     Py_DECREF(pair);
+    st->tz_timezone = (long)timezone;
+    st->tz_daylight = daylight;
+    for (int i = 0; i < 2; i++) {
+        const char *n = tzname[i] ? tzname[i] : "";
+        size_t len = strlen(n);
+        if (len >= S_TZ_NAME_MAX)
+            len = S_TZ_NAME_MAX - 1; /* never equal: remade each time */
+        memcpy(st->tz_name[i], n, len);
+        st->tz_name[i][len] = '\0';
+    }
+    st->tz_known = 1;
     return 0;
 }
 
@@ -396,6 +496,10 @@ static int s_refresh_local_zone(s_state *st)
 static PyObject *s_datetime_from(const qc_value *v)
 {
     s_state *st = s_get_state();
+    if (s_datetime_ready())
+        return NULL;
+    if (v->reserved == QC_TZ_UTC && s_fixed_zones(st))
+        return NULL;
     if ((v->reserved == QC_TZ_LOCAL || v->reserved == QC_TZ_UTC_NAMED) &&
         s_refresh_local_zone(st))
         return NULL;
@@ -418,41 +522,172 @@ static PyObject *s_datetime_from(const qc_value *v)
     default:
         break;
     }
-    /* Local time of the instant, as datetime.fromtimestamp(x, tzlocal()). */
-    time_t t = (time_t)sec;
-    struct tm lt;
-    if ((int64_t)t != sec || !localtime_r(&t, &lt)) {
-        PyErr_SetString(PyExc_OverflowError, "timestamp out of range");
-        return NULL;
+    /* Local time of the instant, as datetime.fromtimestamp(x, tzlocal()).
+     * The offset of the last second converted is kept (replies often hold
+     * the same instant twice); a zone change forgets it. */
+    if (!(st->lt_known && st->lt_sec == sec)) {
+        time_t t = (time_t)sec;
+        struct tm lt;
+        if ((int64_t)t != sec || !localtime_r(&t, &lt)) {
+            PyErr_SetString(PyExc_OverflowError, "timestamp out of range");
+            return NULL;
+        }
+        st->lt_sec = sec;
+        st->lt_off = lt.tm_gmtoff;
+        st->lt_known = 1;
     }
-    return s_datetime_fields(sec + lt.tm_gmtoff, v->u.ts.usec, st->tz_local);
+    return s_datetime_fields(sec + st->lt_off, v->u.ts.usec, st->tz_local);
 }
 
-/* Returns a new str for a key, reusing cached objects for repeats. */
+#define S_KEYS_MAX 8192 /* cached key texts at most (the model has fewer) */
+
+/* Returns the slot of (ptr, len) in st->keys: its entry or the empty slot
+ * where it belongs (keys_cap > 0). */
+static s_key_slot *s_key_slot_of(s_state *st, const char *ptr, size_t len)
+{
+    size_t mask = st->keys_cap - 1;
+    size_t i = (size_t)(((uint64_t)(uintptr_t)ptr * 0x9E3779B97F4A7C15ULL) >>
+                        32) &
+               mask;
+    for (;;) {
+        s_key_slot *sl = &st->keys[i];
+        if (!sl->str || (sl->ptr == ptr && sl->len == len))
+            return sl;
+        i = (i + 1) & mask;
+    }
+}
+
+/* Makes room for one more cached key (the table stays at most half full).
+ * Returns 0, or -1 when it cannot grow (the key is then not cached). */
+static int s_keys_reserve(s_state *st)
+{
+    if (st->keys_cap && (st->keys_len + 1) * 2 <= st->keys_cap)
+        return 0;
+    if (st->keys_len >= S_KEYS_MAX)
+        return -1;
+    size_t cap = st->keys_cap ? st->keys_cap * 2 : 512;
+    s_key_slot *old = st->keys;
+    size_t old_cap = st->keys_cap;
+    st->keys = PyMem_Calloc(cap, sizeof(*st->keys));
+    if (!st->keys) {
+        st->keys = old;
+        return -1;
+    }
+    st->keys_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].str)
+            *s_key_slot_of(st, old[i].ptr, old[i].len) = old[i];
+    PyMem_Free(old);
+    return 0;
+}
+
+/* Frees the key cache. */
+static void s_keys_clear(s_state *st)
+{
+    for (size_t i = 0; i < st->keys_cap; i++)
+        Py_XDECREF(st->keys[i].str);
+    PyMem_Free(st->keys);
+    st->keys = NULL;
+    st->keys_cap = st->keys_len = 0;
+}
+
+/* Returns a new str for a key whose text is not static: from the dynamic
+ * key cache when its slot holds the same text, else made (and, when short
+ * ASCII, put in the slot). */
+static PyObject *s_dynamic_key(const qc_value *k)
+{
+    size_t n = k->u.s.len;
+    if (n > S_DKEY_MAX || k->u.s.nchars != n || !s_is_ascii(k->u.s.ptr, n))
+        return s_str_from(k);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k->u.s.ptr[i]) * 16777619u;
+    s_state *st = s_get_state();
+    PyObject **slot = &st->dkeys[(h ^ (h >> 16)) & (S_DKEYS - 1)];
+    PyObject *s = *slot;
+    if (s && (size_t)PyUnicode_GET_LENGTH(s) == n &&
+        memcmp(PyUnicode_DATA(s), k->u.s.ptr, n) == 0) {
+        Py_INCREF(s);
+        return s;
+    }
+    s = s_str_from(k);
+    if (s && PyUnicode_IS_COMPACT_ASCII(s)) {
+        Py_INCREF(s);
+        Py_XSETREF(*slot, s);
+    }
+    return s;
+}
+
+/* Returns a new str for a key. Static texts (QC_VALF_STATIC: model names
+ * and literals) come from the key cache, made and interned once, so the
+ * dict insertions find their hash computed already. */
 static PyObject *s_key_from(const qc_value *k)
 {
     if (k->type != QC_VAL_STRING)
         return s_from_value(k);
-    if (k->u.s.len > 64)
-        return PyUnicode_DecodeUTF8(k->u.s.ptr, (Py_ssize_t)k->u.s.len,
-                                    "surrogatepass");
+    if (!(k->flags & QC_VALF_STATIC))
+        return s_dynamic_key(k);
     s_state *st = s_get_state();
-    PyObject *b = PyBytes_FromStringAndSize(k->u.s.ptr, (Py_ssize_t)k->u.s.len);
-    if (!b)
-        return NULL;
-    PyObject *s = PyDict_GetItemWithError(st->key_cache, b);
-    if (s) {
-        Py_INCREF(s);
-    } else if (!PyErr_Occurred()) {
-        s = PyUnicode_DecodeUTF8(k->u.s.ptr, (Py_ssize_t)k->u.s.len,
-                                 "surrogatepass");
-        if (s && PyDict_GET_SIZE(st->key_cache) < 4096 &&
-            PyDict_SetItem(st->key_cache, b, s)) {
-            Py_CLEAR(s);
-        }
+    s_key_slot *sl = st->keys_cap ? s_key_slot_of(st, k->u.s.ptr, k->u.s.len)
+                                  : NULL;
+    if (sl && sl->str) {
+        Py_INCREF(sl->str);
+        return sl->str;
     }
-    Py_DECREF(b);
+    PyObject *s = PyUnicode_DecodeUTF8(k->u.s.ptr, (Py_ssize_t)k->u.s.len,
+                                       "surrogatepass");
+    if (!s || s_keys_reserve(st))
+        return s;
+    PyUnicode_InternInPlace(&s);
+    sl = s_key_slot_of(st, k->u.s.ptr, k->u.s.len);
+    sl->ptr = k->u.s.ptr;
+    sl->len = k->u.s.len;
+    sl->str = s;
+    Py_INCREF(s);
+    st->keys_len++;
     return s;
+}
+
+/* Returns 1 when the n bytes at p are all ASCII. */
+static int s_is_ascii(const char *p, size_t n)
+{
+    uint64_t acc = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)p[i];
+    return (acc & 0x8080808080808080ULL) == 0;
+}
+
+/* Returns a new str for the string value v: ASCII text (as many code
+ * points as bytes, checked) is copied straight into a compact ASCII str,
+ * anything else decoded (surrogates kept). */
+static PyObject *s_str_from(const qc_value *v)
+{
+    size_t n = v->u.s.len;
+    if (v->u.s.nchars == n && n <= (size_t)PY_SSIZE_T_MAX &&
+        s_is_ascii(v->u.s.ptr, n)) {
+        PyObject *o = PyUnicode_New((Py_ssize_t)n, 127);
+        if (o && n)
+            memcpy(PyUnicode_DATA(o), v->u.s.ptr, n);
+        return o;
+    }
+    return PyUnicode_DecodeUTF8(v->u.s.ptr, (Py_ssize_t)n, "surrogatepass");
+}
+
+/* Returns a new empty dict with room for n items (no resizing while they
+ * are inserted). */
+static PyObject *s_dict_for(size_t n)
+{
+#if PY_VERSION_HEX < 0x030D0000
+    if (n > 5 && n <= (size_t)PY_SSIZE_T_MAX)
+        return _PyDict_NewPresized((Py_ssize_t)n);
+#endif
+    (void)n;
+    return PyDict_New();
 }
 
 /* Returns a new reference to the Python form of v. */
@@ -479,8 +714,7 @@ static PyObject *s_from_value(const qc_value *v)
     case QC_VAL_FLOAT:
         return PyFloat_FromDouble(v->u.f);
     case QC_VAL_STRING:
-        return PyUnicode_DecodeUTF8(v->u.s.ptr, (Py_ssize_t)v->u.s.len,
-                                    "surrogatepass");
+        return s_str_from(v);
     case QC_VAL_BYTES:
         return PyBytes_FromStringAndSize(v->u.s.ptr, (Py_ssize_t)v->u.s.len);
     case QC_VAL_TIMESTAMP:
@@ -499,7 +733,7 @@ static PyObject *s_from_value(const qc_value *v)
         }
         return o;
     case QC_VAL_MAP:
-        o = PyDict_New();
+        o = s_dict_for(v->u.map.len);
         if (!o)
             return NULL;
         for (size_t i = 0; i < v->u.map.len; i++) {
@@ -542,7 +776,7 @@ static const char *s_describe(void *ctx, const qc_value *v, int what,
         const char *p = PyUnicode_AsUTF8AndSize(s, &n);
         if (!p && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
             PyErr_Clear();
-            PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "backslashreplace");
+            PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "surrogatepass");
             if (b) {
                 out = qc_arena_strndup(a, PyBytes_AS_STRING(b),
                                        (size_t)PyBytes_GET_SIZE(b));
@@ -608,6 +842,7 @@ typedef struct {
     PyObject_HEAD
     qc_client *client;
     PyObject *error_factory; /* callable(code) -> exception class */
+    PyObject *proxy_urls;    /* {scheme: masked proxy URL} for messages */
     qc_transport *canned;    /* borrowed view of a canned transport */
 } s_client;
 
@@ -633,7 +868,30 @@ static void s_raise(const char *name, PyObject *kwargs)
 }
 
 /* Raises the exception for a failed call result (not a service error). */
-static void s_raise_core_error(int rc, const qc_call_result *r)
+/* Returns the (masked) proxy URL used for url's scheme as a new reference,
+ * or url itself as a str. */
+static PyObject *s_proxy_url_for(PyObject *proxy_urls, const char *url)
+{
+    if (proxy_urls && PyDict_Check(proxy_urls)) {
+        const char *colon = strchr(url, ':');
+        if (colon) {
+            PyObject *scheme = PyUnicode_FromStringAndSize(url, colon - url);
+            PyObject *p = scheme ? PyDict_GetItemWithError(proxy_urls, scheme)
+                                 : NULL;
+            Py_XDECREF(scheme);
+            if (p) {
+                Py_INCREF(p);
+                return p;
+            }
+            if (PyErr_Occurred())
+                return NULL;
+        }
+    }
+    return PyUnicode_FromString(url);
+}
+
+static void s_raise_core_error(int rc, const qc_call_result *r,
+                               PyObject *proxy_urls)
 {
     if (PyErr_Occurred())
         return; /* a callback's Python exception (e.g. KeyboardInterrupt) */
@@ -647,11 +905,21 @@ static void s_raise_core_error(int rc, const qc_call_result *r)
     case QC_ERR_INTERRUPTED:
         PyErr_SetNone(PyExc_KeyboardInterrupt);
         return;
-    case QC_ERR_PARAM_VALIDATION:
-        kw = Py_BuildValue("{s:s}", "report", msg);
+    case QC_ERR_PARAM_VALIDATION: {
+        /* The report quotes parameter names and values as given: lone
+         * surrogates come back as WTF-8. */
+        PyObject *report = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
+                                                "surrogatepass");
+        if (!report) {
+            PyErr_Clear();
+            report = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
+                                          "replace");
+        }
+        kw = report ? Py_BuildValue("{s:N}", "report", report) : NULL;
         if (kw)
             s_raise("ParamValidationError", kw);
         break;
+    }
     case QC_ERR_NO_CREDENTIALS:
         kw = PyDict_New();
         if (kw)
@@ -687,11 +955,14 @@ static void s_raise_core_error(int rc, const qc_call_result *r)
         if (kw)
             s_raise("SSLError", kw);
         break;
-    case QC_ERR_PROXY:
-        kw = Py_BuildValue("{s:s,s:s}", "proxy_url", url, "error", msg);
+    case QC_ERR_PROXY: {
+        PyObject *purl = s_proxy_url_for(proxy_urls, url);
+        kw = purl ? Py_BuildValue("{s:N,s:s}", "proxy_url", purl, "error", msg)
+                  : NULL;
         if (kw)
             s_raise("ProxyConnectionError", kw);
         break;
+    }
     case QC_ERR_RESPONSE_PARSE:
         kw = Py_BuildValue("{s:s}", "msg", msg);
         if (kw)
@@ -717,6 +988,7 @@ static void s_client_dealloc(s_client *self)
         Py_END_ALLOW_THREADS
     }
     Py_CLEAR(self->error_factory);
+    Py_CLEAR(self->proxy_urls);
     PyTypeObject *tp = Py_TYPE(self);
     tp->tp_free((PyObject *)self);
     Py_DECREF(tp);
@@ -725,6 +997,7 @@ static void s_client_dealloc(s_client *self)
 static int s_client_traverse(s_client *self, visitproc visit, void *arg)
 {
     Py_VISIT(self->error_factory);
+    Py_VISIT(self->proxy_urls);
     Py_VISIT(Py_TYPE(self));
     return 0;
 }
@@ -732,6 +1005,7 @@ static int s_client_traverse(s_client *self, visitproc visit, void *arg)
 static int s_client_clear(s_client *self)
 {
     Py_CLEAR(self->error_factory);
+    Py_CLEAR(self->proxy_urls);
     return 0;
 }
 
@@ -740,7 +1014,8 @@ static int s_client_clear(s_client *self)
  *        read_timeout=60.0, max_pool_connections=10, tcp_keepalive=False,
  *        user_agent=None, proxy_http=None, proxy_https=None, no_proxy=None,
  *        retry_mode=0, max_attempts=0, error_factory=None,
- *        canned_reply=None, total_timeout=0.0, unsigned=False) */
+ *        canned_reply=None, total_timeout=0.0, unsigned=False,
+ *        proxy_urls=None) */
 static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"region", "endpoint_url", "use_ssl", "use_fips",
@@ -750,7 +1025,7 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
                              "user_agent", "proxy_http", "proxy_https",
                              "no_proxy", "retry_mode", "max_attempts",
                              "error_factory", "canned_reply", "total_timeout",
-                             "unsigned", NULL};
+                             "unsigned", "proxy_urls", NULL};
     const char *region = NULL, *endpoint_url = NULL, *ca_bundle = NULL,
                *user_agent = NULL, *proxy_http = NULL, *proxy_https = NULL,
                *no_proxy = NULL;
@@ -762,13 +1037,14 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
     PyObject *error_factory = NULL, *canned = NULL;
     double total_timeout = 0.0;
     int unsigned_requests = 0;
+    PyObject *proxy_urls = NULL;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwds, "z|zppppzddIpzzzziiOOdp", kwlist, &region,
+            args, kwds, "z|zppppzddIpzzzziiOOdpO", kwlist, &region,
             &endpoint_url, &use_ssl, &use_fips, &use_dualstack, &verify_ssl,
             &ca_bundle, &connect_timeout, &read_timeout, &max_pool,
             &keepalive, &user_agent, &proxy_http, &proxy_https, &no_proxy,
             &retry_mode, &max_attempts, &error_factory, &canned,
-            &total_timeout, &unsigned_requests))
+            &total_timeout, &unsigned_requests, &proxy_urls))
         return -1;
     if (self->client) {
         PyErr_SetString(PyExc_RuntimeError, "Client already initialised");
@@ -808,8 +1084,14 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
         if (!PyArg_ParseTuple(canned, "lsy#", &status, &headers, &body,
                               &body_len))
             return -1;
-        if (qc_canned_transport_new(status, headers, body, (size_t)body_len,
-                                    &o.transport)) {
+        int crc = qc_canned_transport_new(status, headers, body,
+                                          (size_t)body_len, &o.transport);
+        if (crc == QC_ERR_INVALID_ARG) {
+            PyErr_SetString(PyExc_ValueError,
+                            "canned_reply: a header line has no name");
+            return -1;
+        }
+        if (crc) {
             PyErr_NoMemory();
             return -1;
         }
@@ -838,11 +1120,14 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
     }
     qc_error_clean_up(&err);
     self->client = c;
-    Py_XINCREF(error_factory);
-    Py_XSETREF(self->error_factory,
-               error_factory && error_factory != Py_None ? error_factory : NULL);
     if (error_factory == Py_None)
-        Py_DECREF(error_factory);
+        error_factory = NULL;
+    Py_XINCREF(error_factory);
+    Py_XSETREF(self->error_factory, error_factory);
+    if (proxy_urls == Py_None)
+        proxy_urls = NULL;
+    Py_XINCREF(proxy_urls);
+    Py_XSETREF(self->proxy_urls, proxy_urls);
     return 0;
 }
 
@@ -957,7 +1242,7 @@ static PyObject *s_client_call(s_client *self, PyObject *const *args,
             Py_DECREF(resp);
         }
     } else {
-        s_raise_core_error(rc, &r);
+        s_raise_core_error(rc, &r, self->proxy_urls);
     }
 done:
     qc_call_result_clean_up(&r);
@@ -1038,7 +1323,7 @@ static PyObject *s_client_upload_file(s_client *self, PyObject *args)
             qc_call_result_init(&cr);
             cr.url = url;
             cr.err = r.err;
-            s_raise_core_error(rc, &cr);
+            s_raise_core_error(rc, &cr, self->proxy_urls);
         }
     }
     qc_upload_result_clean_up(&r);
@@ -1174,18 +1459,19 @@ static PyObject *s_mod_operations(PyObject *m, PyObject *unused)
 
 static PyObject *s_mod_configure(PyObject *m, PyObject *args)
 {
-    PyObject *exc_module, *ts_parser, *tz_utc, *tz_offset, *tz_local_factory;
-    if (!PyArg_ParseTuple(args, "OOOOO", &exc_module, &ts_parser, &tz_utc,
-                          &tz_offset, &tz_local_factory))
+    PyObject *exc_module, *ts_parser, *tz_fixed_factory, *tz_local_factory;
+    if (!PyArg_ParseTuple(args, "OOOO", &exc_module, &ts_parser,
+                          &tz_fixed_factory, &tz_local_factory))
         return NULL;
     s_state *st = PyModule_GetState(m);
-    Py_INCREF(tz_utc);
-    Py_XSETREF(st->tz_utc, tz_utc);
-    Py_INCREF(tz_offset);
-    Py_XSETREF(st->tz_offset, tz_offset);
+    Py_CLEAR(st->tz_utc);
+    Py_CLEAR(st->tz_offset);
+    Py_INCREF(tz_fixed_factory);
+    Py_XSETREF(st->tz_fixed_factory, tz_fixed_factory);
     Py_INCREF(tz_local_factory);
     Py_XSETREF(st->tz_local_factory, tz_local_factory);
-    Py_CLEAR(st->tz_key);
+    st->tz_known = 0;
+    st->lt_known = 0;
     PyDict_Clear(st->tz_cache);
     Py_INCREF(exc_module);
     Py_XSETREF(st->exc_module, exc_module);
@@ -1206,8 +1492,10 @@ static PyMethodDef s_module_methods[] = {
     {"operations", s_mod_operations, METH_NOARGS,
      "operations() -> [(python_name, api_name)], in core index order."},
     {"configure", s_mod_configure, METH_VARARGS,
-     "configure(exceptions_module, timestamp_parser, tz_utc, "
-     "tz_offset_factory, tz_local_factory)"},
+     "configure(exceptions_module, timestamp_parser, tz_fixed_factory, "
+     "tz_local_factory)\n\ntz_fixed_factory() -> (tzutc, offset_factory) "
+     "and tz_local_factory() -> (tzlocal, utc_named) are called when a "
+     "timestamp first needs them."},
     {"strerror", s_mod_strerror, METH_O, "strerror(code) -> (name, text)"},
     {NULL, NULL, 0, NULL},
 };
@@ -1222,9 +1510,8 @@ static int s_module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(st->tz_utc);
     Py_VISIT(st->tz_utc_named);
     Py_VISIT(st->tz_offset);
+    Py_VISIT(st->tz_fixed_factory);
     Py_VISIT(st->tz_local_factory);
-    Py_VISIT(st->tz_key);
-    Py_VISIT(st->key_cache);
     Py_VISIT(st->client_type);
     Py_VISIT(st->core_error);
     return 0;
@@ -1240,9 +1527,13 @@ static int s_module_clear(PyObject *m)
     Py_CLEAR(st->tz_utc);
     Py_CLEAR(st->tz_utc_named);
     Py_CLEAR(st->tz_offset);
+    Py_CLEAR(st->tz_fixed_factory);
     Py_CLEAR(st->tz_local_factory);
-    Py_CLEAR(st->tz_key);
-    Py_CLEAR(st->key_cache);
+    st->tz_known = 0;
+    st->lt_known = 0;
+    s_keys_clear(st);
+    for (size_t i = 0; i < S_DKEYS; i++)
+        Py_CLEAR(st->dkeys[i]);
     Py_CLEAR(st->client_type);
     Py_CLEAR(st->core_error);
     return 0;
@@ -1267,22 +1558,18 @@ static struct PyModuleDef s_moduledef = {
 
 PyMODINIT_FUNC PyInit__core(void)
 {
-    PyDateTime_IMPORT;
-    if (!PyDateTimeAPI)
-        return NULL;
     PyObject *m = PyModule_Create(&s_moduledef);
     if (!m)
         return NULL;
     s_state *st = PyModule_GetState(m);
     st->tz_cache = PyDict_New();
-    st->key_cache = PyDict_New();
     st->client_type = (PyTypeObject *)PyType_FromModuleAndSpec(m, &s_client_spec, NULL);
     st->core_error = PyErr_NewExceptionWithDoc(
         "qconnect_c._core.CoreError",
         "A core failure the Python layer maps to botocore's exception: "
         "args are (error name, message).",
         NULL, NULL);
-    if (!st->tz_cache || !st->key_cache || !st->client_type ||
+    if (!st->tz_cache || !st->client_type ||
         !st->core_error ||
         PyModule_AddObjectRef(m, "Client", (PyObject *)st->client_type) < 0 ||
         PyModule_AddObjectRef(m, "CoreError", st->core_error) < 0) {

@@ -4,16 +4,17 @@ forms dateutil reads when dateutil is installed). Called by the C core only
 for timestamp members given as something other than a datetime or number.
 """
 
-import calendar
-import datetime
-
-_UTC = datetime.timezone.utc
+# datetime and calendar are imported by the functions that need them, so
+# importing qconnect_c (and creating a client) does not.
 
 
 def _parse_text(value):
     """Return an aware or naive datetime for ``value``; raise on failure."""
+    import datetime
+
     try:
-        return datetime.datetime.fromtimestamp(float(value), _UTC)
+        return datetime.datetime.fromtimestamp(float(value),
+                                               datetime.timezone.utc)
     except (TypeError, ValueError):
         pass
     try:
@@ -30,6 +31,10 @@ def _parse_text(value):
 def to_epoch(value):
     """Return ``(seconds, microseconds)`` in UTC for a timestamp input, or
     None when botocore would reject it as "invalid type"."""
+    import calendar
+    import datetime
+
+    _UTC = datetime.timezone.utc
     try:
         if isinstance(value, datetime.datetime):
             dt = value
@@ -48,14 +53,17 @@ def to_epoch(value):
 def fixed_tzinfos():
     """Return ``(utc, offset_factory)``: the tzinfo botocore's parser gives
     a "GMT" timestamp and the factory of fixed offsets (dateutil's classes
-    when installed, else ``datetime.timezone``)."""
+    when installed, else ``datetime.timezone``).  Called by the core at
+    the first timestamp that needs one of them."""
+    import datetime
+
     try:
         from dateutil.tz import tzoffset, tzutc
     except ImportError:  # pragma: no cover - dateutil ships with botocore
         def offset(seconds):
             return datetime.timezone(datetime.timedelta(seconds=seconds))
 
-        return _UTC, offset
+        return datetime.timezone.utc, offset
 
     def offset(seconds):
         return tzoffset(None, seconds)
@@ -68,13 +76,14 @@ def local_tzinfos():
     botocore's ``tzlocal()`` and the tzinfo dateutil gives a "Z" suffix
     (``tzlocal()`` when "UTC" is a name of the local zone, else ``tzutc()``).
     Called again whenever ``time.tzset()`` changes the zone."""
+    import datetime
     import time
 
     try:
         from dateutil.tz import tzlocal, tzutc
     except ImportError:  # pragma: no cover - dateutil ships with botocore
         local = datetime.datetime.now().astimezone().tzinfo
-        utc = _UTC
+        utc = datetime.timezone.utc
     else:
         local, utc = tzlocal(), tzutc()
     return local, (local if "UTC" in time.tzname else utc)

@@ -7,7 +7,6 @@ keeps working.
 This module imports nothing outside the standard library.
 """
 
-import copy
 import os
 
 from qconnect_c.exceptions import (
@@ -375,6 +374,8 @@ class Config:
         where both set the same option.  ``other_config`` may also be a
         ``botocore.config.Config``.
         """
+        import copy
+
         options = copy.copy(self._user_provided_options)
         options.update(other_config._user_provided_options)
         return Config(**options)

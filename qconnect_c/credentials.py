@@ -58,7 +58,6 @@ This module imports nothing outside the standard library.
 """
 
 import os
-import re
 
 from qconnect_c import _configfile
 from qconnect_c.config import Config, as_config, is_unsigned
@@ -100,14 +99,35 @@ def ensure_boolean(val):
     return False
 
 
-_VALID_HOST_LABEL = re.compile(r'^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$')
+_HOST_LABEL_CHARS = frozenset(
+    'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-')
+
+
+def _is_host_label(text):
+    """Return whether ``text`` matches botocore's host-label pattern
+    ``^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`` (``re.match``, where
+    ``$`` also matches before a final newline), without importing re."""
+    if text.endswith('\n'):
+        text = text[:-1]
+    return (len(text) <= 63
+            and all(c in _HOST_LABEL_CHARS for c in text)
+            and not text.startswith('-')
+            and not text.endswith('-')
+            and not (text and all('0' <= c <= '9' for c in text)))
 
 
 def validate_region_name(region_name):
     """Raise InvalidRegionError unless ``region_name`` is None or a host label."""
     if region_name is None:
         return
-    if not _VALID_HOST_LABEL.match(region_name):
+    if isinstance(region_name, str):
+        valid = _is_host_label(region_name)
+    else:  # re's own TypeError for what is not text, as botocore raises
+        import re
+
+        valid = re.match(r'^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$',
+                         region_name)
+    if not valid:
         raise InvalidRegionError(region_name=region_name)
 
 

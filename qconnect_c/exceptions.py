@@ -25,7 +25,7 @@ Differences, on purpose:
 This module imports nothing outside the standard library.
 """
 
-import threading
+import _thread
 
 __all__ = [
     "BotoCoreError",
@@ -734,7 +734,7 @@ class BaseClientExceptions:
 
 
 _EXCEPTIONS_CACHE = {}
-_EXCEPTIONS_LOCK = threading.Lock()
+_EXCEPTIONS_LOCK = _thread.allocate_lock()
 
 
 def _normalise_shapes(error_shapes, error_codes):

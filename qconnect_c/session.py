@@ -1,7 +1,6 @@
 """Sessions: where credentials, region and configuration come from, and the
 factory of clients (boto3.Session's API, for the ``qconnect`` service)."""
 
-import platform
 import sys
 
 from qconnect_c import _core, _model, _timestamps, exceptions
@@ -11,10 +10,25 @@ from qconnect_c.config import Config
 
 __all__ = ["Session"]
 
-_core.configure(exceptions, _timestamps.to_epoch, *_timestamps.fixed_tzinfos(),
+# The tzinfo factories run at the first timestamp converted, not here.
+_core.configure(exceptions, _timestamps.to_epoch, _timestamps.fixed_tzinfos,
                 _timestamps.local_tzinfos)
 
 _RETRY_MODES = {"legacy": 0, "standard": 1, "adaptive": 2}
+
+
+def _python_version():
+    """The Python version as platform.python_version() gives it (the
+    leading version token of sys.version, "X.Y" completed to "X.Y.0"),
+    without importing platform."""
+    text = sys.version
+    end = 0
+    while end < len(text) and (text[end].isalnum() or text[end] in "_.+"):
+        end += 1
+    version = text[:end]
+    if len(version.split(".")) == 2:
+        version += ".0"
+    return version
 
 
 def _user_agent(config):
@@ -24,7 +38,7 @@ def _user_agent(config):
         ua = config.user_agent
     else:
         ua = (f"qconnect_c/{__version__} md/core#c "
-              f"os/{sys.platform} lang/python#{platform.python_version()}")
+              f"os/{sys.platform} lang/python#{_python_version()}")
     extra = getattr(config, "user_agent_extra", None) if config else None
     if extra:
         ua = f"{ua} {extra}"
@@ -79,6 +93,8 @@ class Session(_credentials.SessionBase):
                 max_attempts=int(s.max_attempts or 0),
                 error_factory=exc.from_code,
                 unsigned=bool(s.unsigned),
+                proxy_urls={k: _mask_proxy_url(v) for k, v in proxies.items()
+                            if isinstance(v, str)},
                 total_timeout=float(s.total_timeout or 0.0),
             )
         except _core.CoreError as e:
@@ -90,6 +106,19 @@ class Session(_credentials.SessionBase):
         meta = ClientMeta(core.region_name, core.meta_endpoint_url, s.config,
                           partition=_partition(core.region_name))
         return QConnect(core, meta, exc, s.parameter_validation)
+
+
+def _mask_proxy_url(proxy_url):
+    """The proxy URL with its user name and password masked, as botocore
+    shows it in ProxyConnectionError."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(proxy_url)
+    if parsed.username:
+        proxy_url = proxy_url.replace(parsed.username, "***", 1)
+    if parsed.password:
+        proxy_url = proxy_url.replace(parsed.password, "***", 1)
+    return proxy_url
 
 
 def _partition(region):
