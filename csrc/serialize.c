@@ -340,6 +340,11 @@ static int s_write_scalar_text(qc_buf *b, const qc_value *v, unsigned ts_fmt,
             return qc_buf_append(b, v->u.s.ptr, v->u.s.len);
         return qc_buf_appendf(b, "%" PRId64, v->u.i);
     case QC_VAL_FLOAT:
+        /* Float shapes go through _handle_float ("NaN", "Infinity"); any
+         * other shape gets str(float) ("nan", "inf"). */
+        if (!isfinite(v->u.f) && stype != QC_T_FLOAT && stype != QC_T_DOUBLE)
+            return qc_buf_append_str(b, isnan(v->u.f) ? "nan"
+                                        : v->u.f < 0 ? "-inf" : "inf");
         if (isnan(v->u.f))
             return qc_buf_append_str(b, "NaN");
         return qc_json_write_double(b, v->u.f);
@@ -354,6 +359,37 @@ static int s_write_scalar_text(qc_buf *b, const qc_value *v, unsigned ts_fmt,
 
 static int s_json_value(s_sctx *x, qc_buf *b, const qc_value *v,
                         uint16_t shape_index, const qc_member *mem);
+
+/* Writes a JSON object key as Python's json.dumps turns dict keys into
+ * strings: str as is, True/False/None as "true"/"false"/"null", numbers by
+ * their JSON text. Other key types are refused as json.dumps refuses them. */
+static int s_json_dict_key(s_sctx *x, qc_buf *b, const qc_value *k)
+{
+    qc_buf t;
+    int rc;
+    switch (k->type) {
+    case QC_VAL_STRING:
+        return qc_json_write_string(b, k->u.s.ptr, k->u.s.len);
+    case QC_VAL_BOOL:
+        return qc_buf_append_str(b, k->u.b ? "\"true\"" : "\"false\"");
+    case QC_VAL_NULL:
+        return qc_buf_append_str(b, "\"null\"");
+    case QC_VAL_INT:
+    case QC_VAL_FLOAT:
+        qc_buf_init(&t, 0);
+        rc = (k->type == QC_VAL_INT && !(k->flags & QC_VALF_BIGINT))
+                 ? qc_buf_appendf(&t, "%" PRId64, k->u.i)
+             : k->type == QC_VAL_INT ? qc_buf_append(&t, k->u.s.ptr, k->u.s.len)
+                                     : qc_json_write_double(&t, k->u.f);
+        if (!rc)
+            rc = qc_json_write_string(b, t.data, t.len);
+        qc_buf_clean_up(&t);
+        return rc;
+    default:
+        return qc_error_set(x->err, QC_ERR_SERIALIZE,
+                            "keys must be str, int, float, bool or None");
+    }
+}
 
 /* Writes any value by its own type (documents, untyped map keys). */
 static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
@@ -389,10 +425,7 @@ static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
             const qc_pair *p = &v->u.map.items[i];
             if (i && (rc = qc_buf_append(b, ", ", 2)))
                 return rc;
-            if (p->key.type != QC_VAL_STRING)
-                return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                                    "document keys must be strings");
-            if ((rc = qc_json_write_string(b, p->key.u.s.ptr, p->key.u.s.len)) ||
+            if ((rc = s_json_dict_key(x, b, &p->key)) ||
                 (rc = qc_buf_append(b, ": ", 2)) ||
                 (rc = s_json_plain(x, b, &p->value)))
                 return rc;
@@ -507,10 +540,7 @@ static int s_json_value(s_sctx *x, qc_buf *b, const qc_value *v,
             const qc_pair *p = &v->u.map.items[i];
             if (i && (rc = qc_buf_append(b, ", ", 2)))
                 return rc;
-            if (p->key.type != QC_VAL_STRING)
-                return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                                    "map keys must be strings");
-            if ((rc = qc_json_write_string(b, p->key.u.s.ptr, p->key.u.s.len)) ||
+            if ((rc = s_json_dict_key(x, b, &p->key)) ||
                 (rc = qc_buf_append(b, ": ", 2)) ||
                 (rc = s_json_value(x, b, &p->value, s->value, NULL)))
                 return rc;
