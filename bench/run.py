@@ -540,7 +540,9 @@ def render(r):
     if cg:
         L.append("")
         L.append(f"Binding + C core, one call: {cg['ir_per_call'] / 1000:.0f}k "
-                 f"instructions (callgrind) ≈ {bd['binding_call_us']:.1f} µs; "
+                 f"instructions (callgrind, steady state: the difference of "
+                 f"two runs, so what only the first calls pay is left out) "
+                 f"≈ {bd['binding_call_us']:.1f} µs; "
                  f"≈ µs is that time split by instruction share; the perf "
                  f"column is the share of native CPU samples.")
         L.append("")

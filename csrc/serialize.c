@@ -28,9 +28,17 @@ int qc_percent_encode(qc_buf *b, const char *s, size_t len, const char *safe)
     int rc = qc_buf_reserve(b, len);
     if (rc)
         return rc;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (s_is_unreserved(c) || (c && safe && strchr(safe, c))) {
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i; /* a run of unreserved bytes goes out in one copy */
+        while (j < len && s_is_unreserved((unsigned char)s[j]))
+            j++;
+        if (j > i && (rc = qc_buf_append(b, s + i, j - i)))
+            return rc;
+        if (j >= len)
+            break;
+        unsigned char c = (unsigned char)s[j];
+        if (c && safe && strchr(safe, c)) {
             rc = qc_buf_append_byte(b, (char)c);
         } else {
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
@@ -38,6 +46,7 @@ int qc_percent_encode(qc_buf *b, const char *s, size_t len, const char *safe)
         }
         if (rc)
             return rc;
+        i = j + 1;
     }
     return QC_OK;
 }

@@ -369,8 +369,18 @@ static int s_append_url_host(qc_buf *out, qc_cursor scheme, qc_cursor host)
             def = 443;
         else if (scheme.len == 4 && strncasecmp(scheme.ptr, "http", 4) == 0)
             def = 80;
-        if (port_num != def && (rc = qc_buf_appendf(out, ":%ld", port_num)))
-            return rc;
+        if (port_num != def) {
+            char digits[8]; /* ":" and at most 5 digits */
+            size_t n = sizeof(digits);
+            long v = port_num;
+            do {
+                digits[--n] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            digits[--n] = ':';
+            if ((rc = qc_buf_append(out, digits + n, sizeof(digits) - n)))
+                return rc;
+        }
     }
     return QC_OK;
 }

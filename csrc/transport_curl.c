@@ -60,8 +60,18 @@ typedef struct s_slot {
     unsigned cap_socks;
     int fork_idle; /* set while a forked child recovers the pool */
     qc_buf url;
-    qc_buf line;
+    qc_buf line;   /* header lines being built, each NUL-terminated */
     char errbuf[CURL_ERROR_SIZE];
+    /* The handle keeps its options from one request to the next: those
+     * every transfer shares are set once (configured), and a request
+     * sets only what is its own. A transfer that sets options the next
+     * one must not inherit (a method other than GET or POST with a body,
+     * an upload) clears configured, so the next one starts from a reset. */
+    int configured;
+    const char *proxy;  /* CURLOPT_PROXY as last set (t's string or "") */
+    long connect_ms;    /* CURLOPT_CONNECTTIMEOUT_MS as last set */
+    struct curl_slist *nodes; /* the request's header list, slot-owned */
+    size_t cap_nodes;
 } s_slot;
 
 typedef struct s_curl_transport {
@@ -93,6 +103,7 @@ typedef struct s_xfer {
     int connected;         /* request may go out: read timing runs */
     int sends;             /* times the request was about to go out */
     int64_t last_activity; /* ms, monotonic */
+    int active;            /* bytes came since s_run last looked */
     size_t block_lines;    /* lines of the current header block */
     int headers_done;      /* the final header block ended */
     int have_pending;      /* a header waits in pending_* for folds */
@@ -275,6 +286,7 @@ static void s_slot_discard(s_slot *s)
         s_api.multi_cleanup(s->multi);
     s->easy = NULL;
     s->multi = NULL;
+    s->configured = 0;
 }
 
 /* Creates t's share object (DNS cache and TLS sessions of every slot);
@@ -509,6 +521,7 @@ static int s_slot_acquire(s_curl_transport *t, const qc_send_options *opts,
     pthread_mutex_unlock(&t->lock);
 
     if (!s->easy) {
+        s->configured = 0;
         s->easy = s_api.easy_init();
         s->multi = s_api.multi_init();
         if (!s->easy || !s->multi) {
@@ -594,7 +607,7 @@ static size_t s_on_header(char *buf, size_t size, size_t nitems, void *ud)
 {
     s_xfer *x = ud;
     size_t n = size * nitems;
-    x->last_activity = s_now_ms();
+    x->active = 1; /* s_run reads the clock once per step, not per line */
     if (n > S_MAX_LINE)
         return s_cb_fail(x, QC_ERR_CONNECTION_CLOSED,
                          "a response header line is longer than 65536 "
@@ -661,7 +674,7 @@ static size_t s_on_body(char *buf, size_t size, size_t nitems, void *ud)
 {
     s_xfer *x = ud;
     size_t n = size * nitems;
-    x->last_activity = s_now_ms();
+    x->active = 1;
     int rc = qc_buf_append(&x->resp->body, buf, n);
     if (rc == QC_ERR_LIMIT)
         return s_cb_fail(x, QC_ERR_LIMIT,
@@ -783,34 +796,33 @@ static const char *s_pick_proxy(const s_curl_transport *t, const char *scheme,
     return proxy;
 }
 
-/* Appends "name: value" (or curl's "name;" form for an empty value) to
- * *list. Returns QC_OK or QC_ERR_NOMEM. */
-static int s_add_header(s_slot *s, struct curl_slist **list, const char *name,
+/* Appends the line "name: value" (or curl's "name;" form for an empty
+ * value), NUL-terminated, to lines and counts it. Returns QC_OK or
+ * QC_ERR_NOMEM. */
+static int s_add_header(qc_buf *lines, size_t *count, const char *name,
                         size_t name_len, const char *value, size_t value_len)
 {
-    qc_buf_reset(&s->line);
-    int rc = qc_buf_append(&s->line, name, name_len);
+    int rc = qc_buf_append(lines, name, name_len);
     if (!rc)
-        rc = value_len ? qc_buf_append(&s->line, ": ", 2)
-                       : qc_buf_append_byte(&s->line, ';');
+        rc = value_len ? qc_buf_append(lines, ": ", 2)
+                       : qc_buf_append_byte(lines, ';');
     if (!rc && value_len)
-        rc = qc_buf_append(&s->line, value, value_len);
-    if (rc || !s->line.data)
+        rc = qc_buf_append(lines, value, value_len);
+    if (!rc)
+        rc = qc_buf_append_byte(lines, '\0');
+    if (rc)
         return QC_ERR_NOMEM;
-    struct curl_slist *n = s_api.slist_append(*list, s->line.data);
-    if (!n)
-        return QC_ERR_NOMEM;
-    *list = n;
+    (*count)++;
     return QC_OK;
 }
 
-/* Appends a literal header line such as "Expect:". */
-static int s_add_raw(struct curl_slist **list, const char *line)
+/* Appends a literal header line such as "Expect:", NUL-terminated, and
+ * counts it. */
+static int s_add_raw(qc_buf *lines, size_t *count, const char *line)
 {
-    struct curl_slist *n = s_api.slist_append(*list, line);
-    if (!n)
+    if (qc_buf_append(lines, line, strlen(line) + 1))
         return QC_ERR_NOMEM;
-    *list = n;
+    (*count)++;
     return QC_OK;
 }
 
@@ -821,96 +833,175 @@ enum {
     S_CL_LATE   /* botocore's place: after every request header */
 };
 
-/* Builds the header list in the order botocore + http.client write it
- * (see the file comment); cl_where is an S_CL_* value. Returns QC_OK or
- * QC_ERR_NOMEM; the caller frees *out with curl_slist_free_all. */
+/* Writes the request's header lines, in the order botocore + http.client
+ * write them (see the file comment), each NUL-terminated, into lines
+ * (emptied first); *count gets their number. cl_where is an S_CL_*
+ * value. Returns QC_OK or QC_ERR_NOMEM. */
+static int s_header_lines(const s_curl_transport *t, const qc_headers *h,
+                          int cl_where, long long body_len, qc_buf *lines,
+                          size_t *count)
+{
+    int rc = QC_OK;
+    char num[24];
+    size_t nl = 0;
+    unsigned long long v = body_len < 0 ? 0 : (unsigned long long)body_len;
+    do {
+        num[sizeof(num) - 1 - nl++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    const char *digits = num + sizeof(num) - nl;
+    qc_buf_reset(lines);
+    *count = 0;
+    if (qc_headers_get(h, "Content-Length", 14) ||
+        qc_headers_get(h, "Transfer-Encoding", 17))
+        cl_where = S_CL_NONE;
+    if (!qc_headers_get(h, "Accept-Encoding", 15))
+        rc = s_add_raw(lines, count, "Accept-Encoding: identity");
+    if (!rc && cl_where == S_CL_EARLY)
+        rc = s_add_header(lines, count, "Content-Length", 14, digits, nl);
+    if (!rc && t->user_agent && !qc_headers_get(h, "User-Agent", 10))
+        rc = s_add_header(lines, count, "User-Agent", 10, t->user_agent,
+                          strlen(t->user_agent));
+    for (size_t i = 0; !rc && i < h->len; i++)
+        rc = s_add_header(lines, count, h->items[i].name,
+                          h->items[i].name_len, h->items[i].value,
+                          h->items[i].value_len);
+    if (!rc && cl_where == S_CL_LATE)
+        rc = s_add_header(lines, count, "Content-Length", 14, digits, nl);
+    if (!rc && !qc_headers_get(h, "Accept", 6))
+        rc = s_add_raw(lines, count, "Accept:");
+    if (!rc && !qc_headers_get(h, "Expect", 6))
+        rc = s_add_raw(lines, count, "Expect:");
+    if (!rc && !qc_headers_get(h, "Content-Type", 12))
+        rc = s_add_raw(lines, count, "Content-Type:");
+    return rc;
+}
+
+/* Builds the header list as a curl_slist of its own (put_file; the
+ * caller frees *out with curl_slist_free_all), the lines written into
+ * s->line. Returns QC_OK or QC_ERR_NOMEM. */
 static int s_build_headers(const s_curl_transport *t, s_slot *s,
                            const qc_headers *h, int cl_where,
                            long long body_len, struct curl_slist **out)
 {
     struct curl_slist *list = NULL;
+    size_t count;
     int rc = s_curl_ready(NULL);
-    if (rc)
-        return rc;
-    char num[32];
-    snprintf(num, sizeof(num), "%lld", body_len);
-    if (qc_headers_get(h, "Content-Length", 14) ||
-        qc_headers_get(h, "Transfer-Encoding", 17))
-        cl_where = S_CL_NONE;
-    if (!qc_headers_get(h, "Accept-Encoding", 15))
-        rc = s_add_raw(&list, "Accept-Encoding: identity");
-    if (!rc && cl_where == S_CL_EARLY)
-        rc = s_add_header(s, &list, "Content-Length", 14, num, strlen(num));
-    if (!rc && t->user_agent && !qc_headers_get(h, "User-Agent", 10))
-        rc = s_add_header(s, &list, "User-Agent", 10, t->user_agent,
-                          strlen(t->user_agent));
-    for (size_t i = 0; !rc && i < h->len; i++)
-        rc = s_add_header(s, &list, h->items[i].name, h->items[i].name_len,
-                          h->items[i].value, h->items[i].value_len);
-    if (!rc && cl_where == S_CL_LATE)
-        rc = s_add_header(s, &list, "Content-Length", 14, num, strlen(num));
-    if (!rc && !qc_headers_get(h, "Accept", 6))
-        rc = s_add_raw(&list, "Accept:");
-    if (!rc && !qc_headers_get(h, "Expect", 6))
-        rc = s_add_raw(&list, "Expect:");
-    if (!rc && !qc_headers_get(h, "Content-Type", 12))
-        rc = s_add_raw(&list, "Content-Type:");
+    if (!rc)
+        rc = s_header_lines(t, h, cl_where, body_len, &s->line, &count);
+    const char *p = s->line.data;
+    for (size_t i = 0; !rc && i < count; i++) {
+        struct curl_slist *n = s_api.slist_append(list, p);
+        if (!n)
+            rc = QC_ERR_NOMEM;
+        else
+            list = n;
+        p += strlen(p) + 1;
+    }
     if (rc) {
-        s_api.slist_free_all(list);
+        if (list)
+            s_api.slist_free_all(list);
         return rc;
     }
     *out = list;
     return QC_OK;
 }
 
-/* Sets the options every transfer shares. Returns QC_OK or an error. */
+/* Builds the header list for a request in slot storage: the lines in
+ * s->line, the list nodes in s->nodes, both kept from one request to the
+ * next (no allocation once warm; curl only reads the list, which lives
+ * until the slot's next request). Returns QC_OK or QC_ERR_NOMEM. */
+static int s_slot_headers(const s_curl_transport *t, s_slot *s,
+                          const qc_headers *h, int cl_where,
+                          long long body_len, struct curl_slist **out)
+{
+    size_t count;
+    int rc = s_header_lines(t, h, cl_where, body_len, &s->line, &count);
+    if (rc)
+        return rc;
+    if (count > s->cap_nodes) {
+        struct curl_slist *n = realloc(s->nodes, count * sizeof(*n));
+        if (!n)
+            return QC_ERR_NOMEM;
+        s->nodes = n;
+        s->cap_nodes = count;
+    }
+    char *p = s->line.data;
+    for (size_t i = 0; i < count; i++) {
+        s->nodes[i].data = p;
+        s->nodes[i].next = i + 1 < count ? &s->nodes[i + 1] : NULL;
+        p += strlen(p) + 1;
+    }
+    *out = count ? s->nodes : NULL;
+    return QC_OK;
+}
+
+/* Sets the options of a transfer: those every transfer shares once per
+ * handle (see s_slot.configured), then the request's own (URL, proxy,
+ * connect timeout, the callbacks' data). Returns QC_OK or an error. */
 static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
                           const char *url, const char *proxy,
                           const qc_send_options *opts, qc_error *err)
 {
     CURL *e = s->easy;
     CURLcode c = CURLE_OK;
-    s_api.easy_reset(e);
+    const char *want_proxy = proxy ? proxy : "";
+    long want_ms = opts && opts->connect_timeout_ms > 0
+                       ? opts->connect_timeout_ms
+                       : 0; /* 0: curl's default */
     s->errbuf[0] = '\0';
 #define S_SET(opt, val)                                                       \
     do {                                                                      \
         if (c == CURLE_OK)                                                    \
             c = s_api.easy_setopt(e, opt, val);                                \
     } while (0)
-    S_SET(CURLOPT_SHARE, t->share);
-    S_SET(CURLOPT_NOSIGNAL, 1L);
-    S_SET(CURLOPT_ERRORBUFFER, s->errbuf);
+    if (!s->configured) {
+        s_api.easy_reset(e);
+        S_SET(CURLOPT_SHARE, t->share);
+        S_SET(CURLOPT_NOSIGNAL, 1L);
+        S_SET(CURLOPT_ERRORBUFFER, s->errbuf);
+        S_SET(CURLOPT_PROTOCOLS_STR, "http,https");
+        S_SET(CURLOPT_PATH_AS_IS, 1L);
+        S_SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+        S_SET(CURLOPT_HTTP_CONTENT_DECODING, 0L);
+        S_SET(CURLOPT_HEADERFUNCTION, s_on_header);
+        S_SET(CURLOPT_WRITEFUNCTION, s_on_body);
+        S_SET(CURLOPT_PREREQFUNCTION, s_on_prereq);
+        S_SET(CURLOPT_OPENSOCKETFUNCTION, s_on_open_socket);
+        S_SET(CURLOPT_OPENSOCKETDATA, s);
+        S_SET(CURLOPT_CLOSESOCKETFUNCTION, s_on_close_socket);
+        S_SET(CURLOPT_CLOSESOCKETDATA, s);
+        S_SET(CURLOPT_SSL_VERIFYPEER, t->verify_ssl ? 1L : 0L);
+        S_SET(CURLOPT_SSL_VERIFYHOST, t->verify_ssl ? 2L : 0L);
+        if (t->ca_bundle)
+            S_SET(CURLOPT_CAINFO, t->ca_bundle);
+        S_SET(CURLOPT_TCP_KEEPALIVE, t->tcp_keepalive ? 1L : 0L);
+        /* The caller decides proxies; curl must not read the environment. */
+        S_SET(CURLOPT_NOPROXY, "");
+        S_SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+        s->proxy = NULL;
+        s->connect_ms = -1;
+        s->configured = c == CURLE_OK;
+    }
+    if (s->proxy != want_proxy) {
+        S_SET(CURLOPT_PROXY, want_proxy);
+        s->proxy = want_proxy;
+    }
+    if (s->connect_ms != want_ms) {
+        S_SET(CURLOPT_CONNECTTIMEOUT_MS, want_ms);
+        s->connect_ms = want_ms;
+    }
     S_SET(CURLOPT_URL, url);
-    S_SET(CURLOPT_PROTOCOLS_STR, "http,https");
-    S_SET(CURLOPT_PATH_AS_IS, 1L);
-    S_SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    S_SET(CURLOPT_HTTP_CONTENT_DECODING, 0L);
-    S_SET(CURLOPT_HEADERFUNCTION, s_on_header);
     S_SET(CURLOPT_HEADERDATA, x);
-    S_SET(CURLOPT_WRITEFUNCTION, s_on_body);
     S_SET(CURLOPT_WRITEDATA, x);
-    S_SET(CURLOPT_PREREQFUNCTION, s_on_prereq);
     S_SET(CURLOPT_PREREQDATA, x);
-    S_SET(CURLOPT_OPENSOCKETFUNCTION, s_on_open_socket);
-    S_SET(CURLOPT_OPENSOCKETDATA, s);
-    S_SET(CURLOPT_CLOSESOCKETFUNCTION, s_on_close_socket);
-    S_SET(CURLOPT_CLOSESOCKETDATA, s);
-    S_SET(CURLOPT_SSL_VERIFYPEER, t->verify_ssl ? 1L : 0L);
-    S_SET(CURLOPT_SSL_VERIFYHOST, t->verify_ssl ? 2L : 0L);
-    if (t->ca_bundle)
-        S_SET(CURLOPT_CAINFO, t->ca_bundle);
-    S_SET(CURLOPT_TCP_KEEPALIVE, t->tcp_keepalive ? 1L : 0L);
-    /* The caller decides proxies; curl must not read the environment. */
-    S_SET(CURLOPT_PROXY, proxy ? proxy : "");
-    S_SET(CURLOPT_NOPROXY, "");
-    S_SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    if (opts && opts->connect_timeout_ms > 0)
-        S_SET(CURLOPT_CONNECTTIMEOUT_MS, opts->connect_timeout_ms);
 #undef S_SET
-    if (c != CURLE_OK)
+    if (c != CURLE_OK) {
+        s->configured = 0; /* start afresh next time */
         return qc_error_set(err, c == CURLE_OUT_OF_MEMORY ? QC_ERR_NOMEM
                                                           : QC_ERR_HTTP,
                             "curl set-up failed: %s", s_api.easy_strerror(c));
+    }
     return QC_OK;
 }
 
@@ -1013,6 +1104,10 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
         if (!running)
             break;
         now = s_now_ms();
+        if (x->active) { /* the callbacks received bytes in that step */
+            x->active = 0;
+            x->last_activity = now;
+        }
         curl_off_t sent = 0;
         if (s_api.easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &sent) == CURLE_OK &&
             sent != last_sent) {
@@ -1157,11 +1252,15 @@ static int s_send(qc_transport *base, const qc_http_request *req,
                    : req->body.len > 0      ? S_CL_EARLY
                                             : S_CL_NONE;
     int send_body = cl_where != S_CL_NONE;
-    if ((rc = s_build_headers(t, s, &req->headers, cl_where,
-                              (long long)req->body.len, &hdrs))) {
+    if ((rc = s_slot_headers(t, s, &req->headers, cl_where,
+                             (long long)req->body.len, &hdrs))) {
         rc = qc_error_set(err, rc, "out of memory building headers");
         goto out;
     }
+    /* GET, and POST with a body, leave the handle fit for the next
+     * request; any other method sets options it must not inherit. */
+    if (!(strcmp(m, "GET") == 0 || (send_body && strcmp(m, "POST") == 0)))
+        s->configured = 0;
     CURL *e = s->easy;
     CURLcode c = s_api.easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
     if (send_body) {
@@ -1192,8 +1291,6 @@ static int s_send(qc_transport *base, const qc_http_request *req,
 out:
     s_slot_release(t, s, broken || rc != QC_OK);
 out_no_slot:
-    if (hdrs)
-        s_api.slist_free_all(hdrs);
     qc_buf_clean_up(&x.pending_name);
     qc_buf_clean_up(&x.pending_value);
     return rc;
@@ -1219,6 +1316,7 @@ static void s_destroy(qc_transport *base)
         s_slot_discard(&t->slots[i]);
         qc_buf_clean_up(&t->slots[i].url);
         qc_buf_clean_up(&t->slots[i].line);
+        free(t->slots[i].nodes);
         free(t->slots[i].socks);
     }
     free(t->slots);
@@ -1380,6 +1478,7 @@ int qc_transport_put_file(qc_transport *base, const char *url,
         goto out_no_slot;
     if ((rc = s_setup_common(t, s, &x, url, proxy, opts, err)))
         goto out;
+    s->configured = 0; /* the upload options are not for the next request */
     if ((rc = s_build_headers(t, s, h, S_CL_LATE, (long long)total,
                               &hdrs))) {
         rc = qc_error_set(err, rc, "out of memory building headers");

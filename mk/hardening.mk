@@ -7,7 +7,8 @@
 #   make sanitize-quick  all C tests + the hardening and parity pytest files
 #                        under ASan + UBSan (the CI form)
 #   make valgrind        C tests under valgrind (VG_ARGS: test name filters)
-#   make fuzz            every libFuzzer target FUZZ_SECONDS (60) s each,
+#   make fuzz            every libFuzzer target FUZZ_SECONDS (60) s each
+#                        (fuzz-c; FUZZ_TARGETS="parse ..." picks some),
 #                        then the atheris binding target (fuzz-binding)
 #   make fuzz-quick      the same, FUZZ_QUICK_SECONDS (5) s each
 #   make allocfail       fail the Nth core allocation, N = 1, 2, ...
@@ -28,11 +29,11 @@ HCORE_H := $(wildcard csrc/*.h)
 HREPORT_RE := ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer|ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]
 
 .PHONY: sanitize sanitize-c sanitize-py sanitize-quick sanitize-py-quick \
-        valgrind fuzz fuzz-quick fuzz-build fuzz-binding allocfail \
+        valgrind fuzz fuzz-c fuzz-quick fuzz-build fuzz-binding allocfail \
         hardening-deps hardening-clean
 # The recipes below use pipefail.
 sanitize sanitize-c sanitize-py sanitize-quick sanitize-py-quick valgrind \
-fuzz fuzz-quick allocfail: SHELL := /bin/bash
+fuzz fuzz-c fuzz-quick fuzz-binding allocfail: SHELL := /bin/bash
 
 # clang with its sanitizer and libFuzzer runtimes, and valgrind (Debian 12).
 HARD_DEB_PKGS := clang libclang-rt-14-dev valgrind
@@ -258,8 +259,10 @@ fuzz-binding: $(HATHERIS_STAMP) $(HASAN_FUZZER_SO) $(HPYFUZZ_STAMP)
 	printf '%-14s %12s executions  %s\n' binding "$${execs:-0}" "$$( [ $$rc = 0 ] && echo ok || echo "FAILED (see $$log)")"; \
 	exit $$rc
 
-fuzz: fuzz-build
+fuzz-c: fuzz-build
 	$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz: fuzz-c
 	$(MAKE) --no-print-directory fuzz-binding FUZZ_BINDING_SECONDS=$(FUZZ_SECONDS)
 
 fuzz-quick: fuzz-build

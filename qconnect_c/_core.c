@@ -29,7 +29,7 @@ typedef struct {
     PyObject *str;
 } s_key_slot;
 
-#define S_TZ_NAME_MAX 64 /* longer zone names are never taken as unchanged */
+#define S_TZ_NAME_MAX 64 /* longer zone names: compared by pointer only */
 #define S_DKEYS 256      /* slots of the dynamic key cache (a power of 2) */
 #define S_DKEY_MAX 48    /* longest key text kept there */
 
@@ -51,6 +51,8 @@ typedef struct {
     long tz_timezone;
     int tz_daylight;
     char tz_name[2][S_TZ_NAME_MAX];
+    const char *tz_name_ptr[2]; /* tzname[] when checked: the C library
+                                   never changes a name in place */
     /* The local offset of the last instant converted (valid for the zone
      * above while lt_known). */
     int lt_known;
@@ -451,6 +453,9 @@ static int s_same_zone(const s_state *st)
     if (!st->tz_known || st->tz_timezone != (long)timezone ||
         st->tz_daylight != daylight)
         return 0;
+    if (tzname[0] == st->tz_name_ptr[0] && tzname[1] == st->tz_name_ptr[1] &&
+        tzname[0] && tzname[1])
+        return 1;
     for (int i = 0; i < 2; i++) {
         const char *n = tzname[i] ? tzname[i] : "";
         if (strlen(n) >= S_TZ_NAME_MAX || strcmp(n, st->tz_name[i]) != 0)
@@ -483,9 +488,10 @@ static int s_refresh_local_zone(s_state *st)
         const char *n = tzname[i] ? tzname[i] : "";
         size_t len = strlen(n);
         if (len >= S_TZ_NAME_MAX)
-            len = S_TZ_NAME_MAX - 1; /* never equal: remade each time */
+            len = S_TZ_NAME_MAX - 1; /* never equal by content */
         memcpy(st->tz_name[i], n, len);
         st->tz_name[i][len] = '\0';
+        st->tz_name_ptr[i] = tzname[i];
     }
     st->tz_known = 1;
     return 0;
