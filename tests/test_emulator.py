@@ -38,7 +38,7 @@ from qconnect_c.local import sigv4verify
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE_CSV = os.path.join(REPO, "examples", "quick_responses.csv")
-SIGV4_SUITE = os.path.join(os.path.dirname(REPO), "shared", "reference", "sigv4-test-suite", "v4")
+SIGV4_SUITE = os.path.join(REPO, "tests", "vectors", "sigv4")
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(qconnect_c.local.__file__))))
 LOCAL_DIR = os.path.dirname(os.path.abspath(qconnect_c.local.__file__))
