@@ -380,13 +380,24 @@ static int s_read_string(s_reader *r, s_jnode *out)
     int escaped = 0;
     uint64_t high = 0; /* bit 7 of any byte scanned */
     for (;;) {
-        /* Eight bytes at a time while none is '"', '\\' or below 0x20. */
+        /* Eight bytes at a time: the lowest byte flagged in the mask is
+         * the first '"', '\\' or byte below 0x20 (a borrow only runs
+         * upwards, and bytes from 0x80 up are never flagged). */
         while (r->end - q >= 8) {
             uint64_t w, lo = 0x0101010101010101ULL, hi = lo << 7;
             memcpy(&w, q, 8);
             uint64_t wq = w ^ (lo * '"'), wb = w ^ (lo * '\\');
-            if (((w - lo * 0x20) | (wq - lo) | (wb - lo)) & ~w & hi)
-                break; /* (exact for bytes below 0x80; others recheck) */
+            uint64_t stop = ((w - lo * 0x20) | (wq - lo) | (wb - lo)) & ~w &
+                            hi;
+            if (stop) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                uint64_t first = stop & (0 - stop);
+                high |= w & (first - 1); /* the bytes before it */
+                q += __builtin_ctzll(stop) >> 3;
+#endif
+                break;
+            }
             high |= w;
             q += 8;
         }

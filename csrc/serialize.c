@@ -295,6 +295,10 @@ static int s_write_timestamp(qc_buf *b, const qc_value *v, unsigned fmt,
     int32_t usec;
     if (s_timestamp_of(v, &sec, &usec) != 0)
         return QC_ERR_SERIALIZE;
+    /* datetime's range (years 1-9999): a C caller's value may be anything,
+     * and the calendar arithmetic below must not overflow. */
+    if (sec < -62135596800LL || sec > 253402300799LL)
+        return QC_ERR_SERIALIZE;
     if (fmt == QC_SF_TS_UNIX)
         return qc_buf_appendf(b, "%" PRId64, sec);
     int rc;

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "pipeline.h"
 #include "qc.h"
+#include "retry.h"
 
 #ifdef QC_FUZZ_REPLAY
 #define QC_FUZZ_ENTRY(name) int qc_fuzz_##name(const uint8_t *data, size_t size)
@@ -239,6 +240,34 @@ static inline int fz_parse_run(const uint8_t *data, size_t size,
         }
     } else {
         FZ_REQUIRE(code == NULL);
+    }
+    /* The retry layer reads the reply's Date header (the attempt header's
+     * ttl) and the error code (retryable or not). */
+    {
+        const qc_header *date = qc_headers_get(&resp.headers, "Date", 4);
+        qc_retry_call call;
+        qc_retry_call_init(&call);
+        if (date)
+            qc_retry_call_set_ttl(&call, date->value, date->value_len,
+                                  (long)(status * 977));
+        FZ_REQUIRE(memchr(call.ttl, '\0', sizeof call.ttl) != NULL);
+        qc_buf sdk;
+        qc_buf_init(&sdk, 0);
+        FZ_REQUIRE(qc_retry_sdk_request(&call, retries + 1, &sdk) == QC_OK);
+        FZ_REQUIRE(!memchr(sdk.data, '\n', sdk.len) &&
+                   !memchr(sdk.data, '\r', sdk.len));
+        qc_buf_clean_up(&sdk);
+        qc_retry_outcome o;
+        memset(&o, 0, sizeof o);
+        o.rc = rc;
+        o.status = status;
+        o.error_code = code;
+        o.error_code_len = code ? strlen(code) : 0;
+        int r1 = qc_retry_legacy_retryable(&o);
+        int r2 = qc_retry_standard_retryable(&o);
+        int r3 = qc_retry_is_throttling(&o);
+        FZ_REQUIRE((r1 == 0 || r1 == 1) && (r2 == 0 || r2 == 1) &&
+                   (r3 == 0 || r3 == 1));
     }
 out:
     qc_error_clean_up(&err);

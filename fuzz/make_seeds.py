@@ -80,6 +80,16 @@ def parse_seeds():
                 head.encode("latin-1") + b"\r\n" + body)
         if len(data) <= MAX_LEN:
             write(target, v["name"], data)
+    # The Date header the retry layer reads (ttl of amz-sdk-request).
+    for target, status, date in (
+            ("parse", 0, "Sun, 29 Nov 2026 11:00:00 GMT"),
+            ("error", 203, "Mon, 31 Dec 9999 23:59:59 UTC"),
+            ("error", 100, "Thu, 01 Jan 1970 00:00:00 GMT")):
+        head = (f"x-amzn-RequestId: r\r\nDate: {date}\r\n"
+                "x-amzn-ErrorType: ThrottlingException\r\n")
+        write(target, f"date-{status}",
+              bytes([op_byte("StartImportJob")]) + struct.pack("<H", status) +
+              b"\x01" + head.encode() + b"\r\n" + b'{"message": "slow down"}')
 
 
 # ------------------------------------------------------------------- value
