@@ -8,20 +8,33 @@
 
 #include "http.h"
 
+/* A chunk of header text: "name\0value\0" pairs one after another. The
+ * chunks come from the block cache, so a request's or reply's headers
+ * cost no allocation once a thread has made a call. */
+struct qc_text_chunk {
+    qc_text_chunk *next;
+    size_t size; /* bytes of the block, header included */
+    size_t used; /* bytes used, header included */
+};
+
+#define S_TEXT_CHUNK ((size_t)2048) /* a request's headers fit in one */
+
 void qc_headers_init(qc_headers *h)
 {
     h->items = NULL;
     h->len = h->cap = 0;
+    h->text = NULL;
 }
-
-/* Each header's name and value share one allocation: "name\0value\0",
- * owned through the name pointer. */
 
 void qc_headers_clean_up(qc_headers *h)
 {
-    for (size_t i = 0; i < h->len; i++)
-        free(h->items[i].name);
     free(h->items);
+    qc_text_chunk *c = h->text;
+    while (c) {
+        qc_text_chunk *next = c->next;
+        qc_block_put(c, c->size);
+        c = next;
+    }
     qc_headers_init(h);
 }
 
@@ -50,15 +63,34 @@ static int s_has_line_break(const char *s, size_t n)
     return 0;
 }
 
-/* Returns one malloc'd block "name\0value\0", or NULL. */
-static char *s_pair_dup(const char *name, size_t name_len, const char *value,
-                        size_t value_len)
+/* Returns "name\0value\0" copied into h's text storage, or NULL when out
+ * of memory. */
+static char *s_pair_dup(qc_headers *h, const char *name, size_t name_len,
+                        const char *value, size_t value_len)
 {
-    if (name_len > SIZE_MAX / 2 - 2 || value_len > SIZE_MAX / 2 - 2)
+    if (name_len > SIZE_MAX / 4 || value_len > SIZE_MAX / 4)
         return NULL;
-    char *p = malloc(name_len + value_len + 2);
-    if (!p)
-        return NULL;
+    size_t need = name_len + value_len + 2;
+    qc_text_chunk *c = h->text;
+    if (!c || c->size - c->used < need) {
+        size_t min = sizeof(qc_text_chunk) + need;
+        size_t got;
+        c = qc_block_get(min > S_TEXT_CHUNK ? min : S_TEXT_CHUNK, &got);
+        if (!c)
+            return NULL;
+        c->size = got;
+        c->used = sizeof(qc_text_chunk);
+        if (h->text && min > S_TEXT_CHUNK) {
+            /* A big one-off: keep filling the current chunk after it. */
+            c->next = h->text->next;
+            h->text->next = c;
+        } else {
+            c->next = h->text;
+            h->text = c;
+        }
+    }
+    char *p = (char *)c + c->used;
+    c->used += need;
     memcpy(p, name, name_len);
     p[name_len] = '\0';
     if (value_len)
@@ -81,7 +113,7 @@ int qc_headers_add(qc_headers *h, const char *name, size_t name_len,
         h->items = items;
         h->cap = cap;
     }
-    char *n = s_pair_dup(name, name_len, value, value_len);
+    char *n = s_pair_dup(h, name, name_len, value, value_len);
     if (!n)
         return QC_ERR_NOMEM;
     qc_header *it = &h->items[h->len++];
@@ -98,10 +130,8 @@ void qc_headers_remove(qc_headers *h, const char *name, size_t name_len)
     for (size_t r = 0; r < h->len; r++) {
         qc_header *it = &h->items[r];
         if (it->name_len == name_len &&
-            strncasecmp(it->name, name, name_len) == 0) {
-            free(it->name);
-            continue;
-        }
+            strncasecmp(it->name, name, name_len) == 0)
+            continue; /* its text stays in the storage until clean-up */
         if (w != r)
             h->items[w] = *it;
         w++;
@@ -128,10 +158,9 @@ int qc_headers_set(qc_headers *h, const char *name, size_t name_len,
     if (s_has_line_break(value, value_len))
         return QC_ERR_INVALID_ARG;
     qc_header *it = &h->items[i];
-    char *n = s_pair_dup(it->name, it->name_len, value, value_len);
+    char *n = s_pair_dup(h, it->name, it->name_len, value, value_len);
     if (!n)
         return QC_ERR_NOMEM;
-    free(it->name);
     it->name = n;
     it->value = n + it->name_len + 1;
     it->value_len = value_len;

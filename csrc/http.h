@@ -12,17 +12,21 @@
 #include "qc.h"
 
 typedef struct qc_header {
-    char *name;  /* NUL-terminated, owned by the request/response; the one
-                    allocation that also holds the value */
+    char *name;  /* NUL-terminated, in the list's text storage, followed
+                    by the value */
     size_t name_len;
-    char *value; /* NUL-terminated, inside name's allocation */
+    char *value; /* NUL-terminated, right after name */
     size_t value_len;
 } qc_header;
+
+typedef struct qc_text_chunk qc_text_chunk; /* http.c */
 
 typedef struct qc_headers {
     qc_header *items;
     size_t len;
     size_t cap;
+    qc_text_chunk *text; /* "name\0value\0" of every header added, in
+                            chunks freed together by qc_headers_clean_up */
 } qc_headers;
 
 void qc_headers_init(qc_headers *h);

@@ -32,6 +32,7 @@ typedef struct {
 #define S_TZ_NAME_MAX 64 /* longer zone names: compared by pointer only */
 #define S_DKEYS 256      /* slots of the dynamic key cache (a power of 2) */
 #define S_DKEY_MAX 48    /* longest key text kept there */
+#define S_LT_SLOTS 4     /* local-time offsets remembered */
 
 typedef struct {
     PyObject *exc_module;   /* qconnect_c.exceptions */
@@ -53,11 +54,11 @@ typedef struct {
     char tz_name[2][S_TZ_NAME_MAX];
     const char *tz_name_ptr[2]; /* tzname[] when checked: the C library
                                    never changes a name in place */
-    /* The local offset of the last instant converted (valid for the zone
-     * above while lt_known). */
-    int lt_known;
-    int64_t lt_sec;
-    long lt_off;
+    /* The local offsets of the last instants converted (valid for the
+     * zone above): lt_known entries, lt_next the one replaced next. */
+    int lt_known, lt_next;
+    int64_t lt_sec[S_LT_SLOTS];
+    long lt_off[S_LT_SLOTS];
     /* Interned str objects of the static key texts of parsed replies (the
      * model's member names, literals), found by pointer: open addressing,
      * keys_cap a power of two (0 = none yet). */
@@ -68,7 +69,10 @@ typedef struct {
      * across calls). */
     PyObject *dkeys[S_DKEYS];
     PyTypeObject *client_type;
+    PyTypeObject *method_type;
     PyObject *core_error;   /* _core.CoreError(name, message) */
+    PyObject *str_core;     /* "_core" (interned) */
+    PyObject *str_validate; /* "_validate" (interned) */
 } s_state;
 
 static PyObject *s_module; /* the module itself, for callbacks */
@@ -81,21 +85,31 @@ static s_state *s_get_state(void)
 
 /* ------------------------------------------------------ keep-alive list */
 
+#define S_REFS_LOCAL 24 /* held without an allocation (a typical call) */
+
 /* Objects whose memory the value tree points into, held for the call. */
 typedef struct {
-    PyObject **items;
+    PyObject **items; /* local, or PyMem storage once that is full */
     size_t len, cap;
+    PyObject *local[S_REFS_LOCAL];
 } s_refs;
 
 static int s_refs_add(s_refs *r, PyObject *o)
 {
+    if (!r->items) {
+        r->items = r->local;
+        r->cap = S_REFS_LOCAL;
+    }
     if (r->len == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 32;
-        PyObject **n = PyMem_Realloc(r->items, cap * sizeof(*n));
+        size_t cap = r->cap * 2;
+        PyObject **n = PyMem_Malloc(cap * sizeof(*n));
         if (!n) {
             PyErr_NoMemory();
             return -1;
         }
+        memcpy(n, r->items, r->len * sizeof(*n));
+        if (r->items != r->local)
+            PyMem_Free(r->items);
         r->items = n;
         r->cap = cap;
     }
@@ -108,7 +122,8 @@ static void s_refs_clear(s_refs *r)
 {
     for (size_t i = 0; i < r->len; i++)
         Py_DECREF(r->items[i]);
-    PyMem_Free(r->items);
+    if (r->items != r->local)
+        PyMem_Free(r->items);
     r->items = NULL;
     r->len = r->cap = 0;
 }
@@ -529,20 +544,30 @@ static PyObject *s_datetime_from(const qc_value *v)
         break;
     }
     /* Local time of the instant, as datetime.fromtimestamp(x, tzlocal()).
-     * The offset of the last second converted is kept (replies often hold
-     * the same instant twice); a zone change forgets it. */
-    if (!(st->lt_known && st->lt_sec == sec)) {
+     * The offsets of the last S_LT_SLOTS seconds converted are kept
+     * (replies hold a few instants, often the same ones call after call);
+     * a zone change forgets them. */
+    long off = 0;
+    int hit = 0;
+    for (int i = 0; i < st->lt_known && !hit; i++)
+        if (st->lt_sec[i] == sec) {
+            off = st->lt_off[i];
+            hit = 1;
+        }
+    if (!hit) {
         time_t t = (time_t)sec;
         struct tm lt;
         if ((int64_t)t != sec || !localtime_r(&t, &lt)) {
             PyErr_SetString(PyExc_OverflowError, "timestamp out of range");
             return NULL;
         }
-        st->lt_sec = sec;
-        st->lt_off = lt.tm_gmtoff;
-        st->lt_known = 1;
+        off = lt.tm_gmtoff;
+        int i = st->lt_known < S_LT_SLOTS ? st->lt_known++ : st->lt_next;
+        st->lt_next = (i + 1) % S_LT_SLOTS;
+        st->lt_sec[i] = sec;
+        st->lt_off[i] = off;
     }
-    return s_datetime_fields(sec + st->lt_off, v->u.ts.usec, st->tz_local);
+    return s_datetime_fields(sec + off, v->u.ts.usec, st->tz_local);
 }
 
 #define S_KEYS_MAX 8192 /* cached key texts at most (the model has fewer) */
@@ -571,7 +596,7 @@ static int s_keys_reserve(s_state *st)
         return 0;
     if (st->keys_len >= S_KEYS_MAX)
         return -1;
-    size_t cap = st->keys_cap ? st->keys_cap * 2 : 512;
+    size_t cap = st->keys_cap ? st->keys_cap * 2 : 64;
     s_key_slot *old = st->keys;
     size_t old_cap = st->keys_cap;
     st->keys = PyMem_Calloc(cap, sizeof(*st->keys));
@@ -605,11 +630,21 @@ static PyObject *s_dynamic_key(const qc_value *k)
     size_t n = k->u.s.len;
     if (n > S_DKEY_MAX || k->u.s.nchars != n || !s_is_ascii(k->u.s.ptr, n))
         return s_str_from(k);
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k->u.s.ptr[i]) * 16777619u;
+    /* The slot: a hash of the length and the first and last eight bytes
+     * (a clash only costs a miss). */
+    uint64_t a = 0, b = 0;
+    const char *p = k->u.s.ptr;
+    if (n >= 8) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+    } else {
+        memcpy(&a, p, n);
+    }
+    uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ n;
+    h ^= h >> 29;
+    h *= 0x9E3779B97F4A7C15ULL;
     s_state *st = s_get_state();
-    PyObject **slot = &st->dkeys[(h ^ (h >> 16)) & (S_DKEYS - 1)];
+    PyObject **slot = &st->dkeys[(h >> 40) & (S_DKEYS - 1)];
     PyObject *s = *slot;
     if (s && (size_t)PyUnicode_GET_LENGTH(s) == n &&
         memcmp(PyUnicode_DATA(s), k->u.s.ptr, n) == 0) {
@@ -1187,6 +1222,61 @@ static void s_raise_service_error(s_client *self, const qc_operation *op,
     Py_DECREF(cls);
 }
 
+/* Runs op with the converted params (cv owns what they point into) and
+ * returns the result dict, or NULL with the operation's exception set. */
+static PyObject *s_run(s_client *self, const qc_operation *op, s_conv *cv,
+                       const qc_value *params, int validate)
+{
+    (void)cv;
+    PyObject *out = NULL;
+    qc_call_result r;
+    qc_call_result_init(&r);
+    qc_call_options co;
+    qc_call_options_init(&co);
+    co.describe = s_describe;
+    co.to_timestamp = s_to_timestamp;
+    co.should_abort = s_should_abort;
+    co.validate = validate;
+    int rc;
+    qc_client *c = self->client;
+    Py_BEGIN_ALLOW_THREADS
+    rc = qc_client_call(c, op, params, &co, &r);
+    Py_END_ALLOW_THREADS
+
+    if (rc == QC_OK) {
+        out = s_from_value(&r.response);
+    } else if (rc == QC_ERR_SERVICE) {
+        PyObject *resp = s_from_value(&r.response);
+        if (resp) {
+            s_raise_service_error(self, op, &r, resp);
+            Py_DECREF(resp);
+        }
+    } else {
+        s_raise_core_error(rc, &r, self->proxy_urls);
+    }
+    qc_call_result_clean_up(&r);
+    return out;
+}
+
+/* Starts a conversion (its arena); returns 0 or -1 with MemoryError. */
+static int s_conv_init(s_conv *cv)
+{
+    memset(cv, 0, sizeof(*cv));
+    cv->arena = qc_arena_new();
+    if (!cv->arena) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* Releases what a conversion holds. */
+static void s_conv_clean_up(s_conv *cv)
+{
+    s_refs_clear(&cv->refs);
+    qc_arena_destroy(cv->arena);
+}
+
 /* call(op_index, params: dict, validate=True) -> dict */
 static PyObject *s_client_call(s_client *self, PyObject *const *args,
                                Py_ssize_t nargs)
@@ -1213,49 +1303,242 @@ static PyObject *s_client_call(s_client *self, PyObject *const *args,
     int validate = nargs == 3 ? PyObject_IsTrue(args[2]) : 1;
     if (validate < 0)
         return NULL;
-    const qc_operation *op = qc_operation_at((size_t)idx);
-
     s_conv cv;
-    memset(&cv, 0, sizeof(cv));
-    cv.arena = qc_arena_new();
-    if (!cv.arena)
-        return PyErr_NoMemory();
+    if (s_conv_init(&cv))
+        return NULL;
     PyObject *out = NULL;
     qc_value params;
-    qc_call_result r;
-    qc_call_result_init(&r);
-    if (s_to_value(&cv, args[1], &params))
-        goto done;
-
-    qc_call_options co;
-    qc_call_options_init(&co);
-    co.describe = s_describe;
-    co.to_timestamp = s_to_timestamp;
-    co.should_abort = s_should_abort;
-    co.validate = validate;
-    int rc;
-    qc_client *c = self->client;
-    Py_BEGIN_ALLOW_THREADS
-    rc = qc_client_call(c, op, &params, &co, &r);
-    Py_END_ALLOW_THREADS
-
-    if (rc == QC_OK) {
-        out = s_from_value(&r.response);
-    } else if (rc == QC_ERR_SERVICE) {
-        PyObject *resp = s_from_value(&r.response);
-        if (resp) {
-            s_raise_service_error(self, op, &r, resp);
-            Py_DECREF(resp);
-        }
-    } else {
-        s_raise_core_error(rc, &r, self->proxy_urls);
-    }
-done:
-    qc_call_result_clean_up(&r);
-    s_refs_clear(&cv.refs);
-    qc_arena_destroy(cv.arena);
+    if (!s_to_value(&cv, args[1], &params))
+        out = s_run(self, qc_operation_at((size_t)idx), &cv, &params,
+                    validate);
+    s_conv_clean_up(&cv);
     return out;
 }
+
+/* ------------------------------------------------------------ Method */
+
+/* One operation as a method of the Python client class (boto3's
+ * client.start_import_job): a method descriptor called with the client
+ * as its first argument and the operation's parameters as keywords. It
+ * reads the client's `_core` (a Client, or anything with a
+ * call(op_index, params, validate) method) and `_validate` attributes,
+ * and converts the keywords straight from the call's argument vector. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t index;   /* operation index */
+    PyObject *name;     /* __name__ */
+    PyObject *qualname; /* __qualname__ */
+    PyObject *dict;     /* __dict__ (__doc__, ...) */
+    vectorcallfunc vectorcall;
+} s_method;
+
+static PyObject *s_method_vectorcall(PyObject *callable,
+                                     PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames);
+
+/* Method(index, name, qualname) */
+static PyObject *s_method_new(PyTypeObject *type, PyObject *args,
+                              PyObject *kwds)
+{
+    Py_ssize_t index;
+    PyObject *name, *qualname;
+    if (kwds && PyDict_GET_SIZE(kwds)) {
+        PyErr_SetString(PyExc_TypeError, "Method() takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "nUU:Method", &index, &name, &qualname))
+        return NULL;
+    if (index < 0 || (size_t)index >= qc_operation_count()) {
+        PyErr_SetString(PyExc_IndexError, "no such operation");
+        return NULL;
+    }
+    s_method *self = (s_method *)type->tp_alloc(type, 0);
+    if (!self)
+        return NULL;
+    self->index = index;
+    Py_INCREF(name);
+    self->name = name;
+    Py_INCREF(qualname);
+    self->qualname = qualname;
+    self->vectorcall = s_method_vectorcall;
+    return (PyObject *)self;
+}
+
+static int s_method_traverse(s_method *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->name);
+    Py_VISIT(self->qualname);
+    Py_VISIT(self->dict);
+    return 0;
+}
+
+static int s_method_clear(s_method *self)
+{
+    Py_CLEAR(self->name);
+    Py_CLEAR(self->qualname);
+    Py_CLEAR(self->dict);
+    return 0;
+}
+
+static void s_method_dealloc(s_method *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    s_method_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+/* Returns the method bound to obj (a bound method object), or itself when
+ * read from the class. */
+static PyObject *s_method_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    if (!obj || obj == Py_None) {
+        Py_INCREF(self);
+        return self;
+    }
+    return PyMethod_New(self, obj);
+}
+
+/* Calls core.call(index, kwargs, validate) on something that is not a
+ * Client (a closed client's placeholder, a test double). */
+static PyObject *s_method_call_other(s_method *m, PyObject *core,
+                                     PyObject *const *kwv, PyObject *kwnames,
+                                     PyObject *validate)
+{
+    Py_ssize_t nk = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *kwargs = PyDict_New();
+    if (!kwargs)
+        return NULL;
+    for (Py_ssize_t i = 0; i < nk; i++) {
+        if (PyDict_SetItem(kwargs, PyTuple_GET_ITEM(kwnames, i), kwv[i])) {
+            Py_DECREF(kwargs);
+            return NULL;
+        }
+    }
+    PyObject *index = PyLong_FromSsize_t(m->index);
+    PyObject *out = index ? PyObject_CallMethod(core, "call", "OOO", index,
+                                                kwargs, validate)
+                          : NULL;
+    Py_XDECREF(index);
+    Py_DECREF(kwargs);
+    return out;
+}
+
+/* The call: args[0] is the client; every parameter is a keyword. */
+static PyObject *s_method_vectorcall(PyObject *callable,
+                                     PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames)
+{
+    s_method *m = (s_method *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != 1) {
+        if (nargs == 0)
+            PyErr_Format(PyExc_TypeError,
+                         "%U() missing 1 required positional argument: "
+                         "'self'", m->name);
+        else
+            PyErr_Format(PyExc_TypeError,
+                         "%U() only accepts keyword arguments.", m->name);
+        return NULL;
+    }
+    s_state *st = s_get_state();
+    PyObject *core = PyObject_GetAttr(args[0], st->str_core);
+    if (!core)
+        return NULL;
+    PyObject *vflag = PyObject_GetAttr(args[0], st->str_validate);
+    if (!vflag) {
+        Py_DECREF(core);
+        return NULL;
+    }
+    PyObject *out = NULL;
+    int validate = PyObject_IsTrue(vflag);
+    if (validate < 0)
+        goto done;
+    if (!Py_IS_TYPE(core, st->client_type)) {
+        out = s_method_call_other(m, core, args + 1, kwnames, vflag);
+        goto done;
+    }
+    s_client *client = (s_client *)core;
+    if (!client->client) {
+        PyErr_SetString(PyExc_RuntimeError, "Client is not initialised");
+        goto done;
+    }
+    s_conv cv;
+    if (s_conv_init(&cv))
+        goto done;
+    Py_ssize_t nk = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    qc_value params;
+    memset(&params, 0, sizeof(params));
+    if (qc_value_set_map(&params, cv.arena, (size_t)nk)) {
+        PyErr_NoMemory();
+    } else {
+        int rc = 0;
+        for (Py_ssize_t i = 0; i < nk && !rc; i++) {
+            qc_pair *p = &params.u.map.items[i];
+            rc = s_to_value(&cv, PyTuple_GET_ITEM(kwnames, i), &p->key) ||
+                 s_to_value(&cv, args[1 + i], &p->value);
+        }
+        if (!rc)
+            out = s_run(client, qc_operation_at((size_t)m->index), &cv,
+                        &params, validate);
+    }
+    s_conv_clean_up(&cv);
+done:
+    Py_DECREF(vflag);
+    Py_DECREF(core);
+    return out;
+}
+
+static PyObject *s_method_get_text_signature(PyObject *self, void *closure)
+{
+    return PyUnicode_FromString("($self, /, *args, **kwargs)");
+}
+
+static PyObject *s_method_repr(s_method *self)
+{
+    return PyUnicode_FromFormat("<function %U>", self->qualname);
+}
+
+static PyMemberDef s_method_members[] = {
+    {"__name__", T_OBJECT, offsetof(s_method, name), READONLY, NULL},
+    {"__qualname__", T_OBJECT, offsetof(s_method, qualname), READONLY, NULL},
+    {"__dictoffset__", T_PYSSIZET, offsetof(s_method, dict), READONLY, NULL},
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(s_method, vectorcall),
+     READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyGetSetDef s_method_getset[] = {
+    {"__text_signature__", s_method_get_text_signature, NULL, NULL, NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL,
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot s_method_slots[] = {
+    {Py_tp_doc, "An operation of the client, as a method."},
+    {Py_tp_new, s_method_new},
+    {Py_tp_dealloc, s_method_dealloc},
+    {Py_tp_traverse, s_method_traverse},
+    {Py_tp_clear, s_method_clear},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_descr_get, s_method_get},
+    {Py_tp_repr, s_method_repr},
+    {Py_tp_members, s_method_members},
+    {Py_tp_getset, s_method_getset},
+    {0, NULL},
+};
+
+static PyType_Spec s_method_spec = {
+    "qconnect_c._core.Method",
+    sizeof(s_method),
+    0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL |
+        Py_TPFLAGS_METHOD_DESCRIPTOR,
+    s_method_slots,
+};
 
 /* qc_progress_fn: calls the Python progress callable (sent, total);
  * an exception from it stops the upload and propagates. */
@@ -1519,6 +1802,7 @@ static int s_module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(st->tz_fixed_factory);
     Py_VISIT(st->tz_local_factory);
     Py_VISIT(st->client_type);
+    Py_VISIT(st->method_type);
     Py_VISIT(st->core_error);
     return 0;
 }
@@ -1541,7 +1825,10 @@ static int s_module_clear(PyObject *m)
     for (size_t i = 0; i < S_DKEYS; i++)
         Py_CLEAR(st->dkeys[i]);
     Py_CLEAR(st->client_type);
+    Py_CLEAR(st->method_type);
     Py_CLEAR(st->core_error);
+    Py_CLEAR(st->str_core);
+    Py_CLEAR(st->str_validate);
     return 0;
 }
 
@@ -1570,14 +1857,18 @@ PyMODINIT_FUNC PyInit__core(void)
     s_state *st = PyModule_GetState(m);
     st->tz_cache = PyDict_New();
     st->client_type = (PyTypeObject *)PyType_FromModuleAndSpec(m, &s_client_spec, NULL);
+    st->method_type = (PyTypeObject *)PyType_FromModuleAndSpec(m, &s_method_spec, NULL);
+    st->str_core = PyUnicode_InternFromString("_core");
+    st->str_validate = PyUnicode_InternFromString("_validate");
     st->core_error = PyErr_NewExceptionWithDoc(
         "qconnect_c._core.CoreError",
         "A core failure the Python layer maps to botocore's exception: "
         "args are (error name, message).",
         NULL, NULL);
-    if (!st->tz_cache || !st->client_type ||
-        !st->core_error ||
+    if (!st->tz_cache || !st->client_type || !st->method_type ||
+        !st->core_error || !st->str_core || !st->str_validate ||
         PyModule_AddObjectRef(m, "Client", (PyObject *)st->client_type) < 0 ||
+        PyModule_AddObjectRef(m, "Method", (PyObject *)st->method_type) < 0 ||
         PyModule_AddObjectRef(m, "CoreError", st->core_error) < 0) {
         Py_DECREF(m);
         return NULL;

@@ -1,8 +1,10 @@
 """The QConnect client class: boto3's method names and signatures, each a
 thin call into the C core (``qconnect_c._core``).
 
-Methods are made once, at import, from the generated operation list; every
-call goes ``method -> _core.Client.call`` with nothing else in between.
+Methods are made once, at import, from the generated operation list: each
+is a ``_core.Method``, a method descriptor written in C that converts the
+call's keyword arguments straight into the core's values, so a call runs no
+Python code of ours between the caller and the C core.
 """
 
 from qconnect_c import _core, _model
@@ -127,15 +129,10 @@ class _ClosedCore:
 
 
 def _make_method(index, py_name, api_name):
-    def _api_call(self, *args, **kwargs):
-        if args:
-            raise TypeError(f"{py_name}() only accepts keyword arguments.")
-        return self._core.call(index, kwargs, self._validate)
-
-    _api_call.__name__ = py_name
-    _api_call.__qualname__ = f"QConnect.{py_name}"
-    _api_call.__doc__ = LazyDocstring(("method", py_name), _api_call)
-    return _api_call
+    method = _core.Method(index, py_name, f"QConnect.{py_name}")
+    method.__module__ = __name__
+    method.__doc__ = LazyDocstring(("method", py_name), method)
+    return method
 
 
 class LazyDocstring(str):

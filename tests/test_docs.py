@@ -4,7 +4,7 @@
   ``paginate`` docstring is the text boto3 produces for it, character for character;
   ``help()`` / ``inspect.getdoc`` show the same text;
 - the docstrings are loaded lazily: importing qconnect_c and making a client does not
-  import qconnect_c._docs, and the methods stay plain functions;
+  import qconnect_c._docs;
 - qconnect_c/_docs.py is what tools/gen_docs.py generates now.
 """
 
@@ -94,9 +94,30 @@ def test_docstring_becomes_plain_text_once_read():
     assert inspect.cleandoc(lazy) == inspect.cleandoc(text)
 
 
-def test_methods_are_plain_functions():
+def test_methods_look_like_boto3_methods():
+    """Operations are C method descriptors: read from a client they are
+    bound methods with boto3's name, signature, module and help text."""
+    import boto3
+
+    ours = qconnect_c.client("qconnect", region_name="us-east-1",
+                             aws_access_key_id="a", aws_secret_access_key="b")
+    boto = boto3.client("qconnect", region_name="us-east-1",
+                        aws_access_key_id="a", aws_secret_access_key="b")
     for method in _model.OPERATION_NAMES:
-        assert type(CLIENT_MODULE.QConnect.__dict__[method]) is types.FunctionType, method
+        mine, theirs = getattr(ours, method), getattr(boto, method)
+        assert inspect.ismethod(mine) and inspect.ismethod(theirs), method
+        assert mine.__self__ is ours and mine.__name__ == method
+        assert mine.__qualname__ == f"QConnect.{method}"
+        assert mine.__module__ == "qconnect_c.client"
+        assert inspect.signature(mine) == inspect.signature(theirs)
+        assert callable(CLIENT_MODULE.QConnect.__dict__[method])
+    unbound = CLIENT_MODULE.QConnect.start_import_job
+    assert unbound is CLIENT_MODULE.QConnect.__dict__["start_import_job"]
+    assert repr(unbound) == "<function QConnect.start_import_job>"
+    with pytest.raises(TypeError, match="only accepts keyword arguments"):
+        unbound(ours, "positional")
+    with pytest.raises(TypeError, match="missing 1 required positional"):
+        unbound()
 
 
 def test_docs_table_is_complete():
