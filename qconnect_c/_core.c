@@ -350,12 +350,23 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
     if (PyDateTime_Check(o))
         return s_datetime_to_value(o, v);
     if (strcmp(Py_TYPE(o)->tp_name, "decimal.Decimal") == 0) {
-        double f = PyFloat_AsDouble(o);
-        if (f == -1.0 && PyErr_Occurred())
+        /* Its text: what str() puts in a URI or query; the core reads the
+         * number from it as float() does, and only where botocore does
+         * (float(sNaN) raises, so not here). */
+        PyObject *t = PyObject_Str(o);
+        if (!t)
+            return -1;
+        Py_ssize_t n;
+        const char *p = PyUnicode_AsUTF8AndSize(t, &n);
+        int rc = p ? s_refs_add(&cv->refs, t) : -1;
+        Py_DECREF(t);
+        if (rc)
             return -1;
         v->type = QC_VAL_FLOAT;
-        v->flags |= QC_VALF_DECIMAL;
-        v->u.f = f;
+        v->flags |= QC_VALF_DECIMAL | QC_VALF_DECIMAL_TEXT;
+        v->u.s.ptr = p;
+        v->u.s.len = (size_t)n;
+        v->u.s.nchars = (size_t)n;
         return 0;
     }
     v->type = QC_VAL_OTHER;
@@ -766,6 +777,32 @@ static PyObject *s_from_value(const qc_value *v)
 
 /* ------------------------------------------------------ core callbacks */
 
+/* Returns a NUL-terminated arena copy of (p, n) in which each NUL byte is
+ * written as C0 80 (the describe callback's form of NUL), or NULL. */
+static const char *s_describe_copy(qc_arena *a, const char *p, size_t n)
+{
+    size_t nuls = 0;
+    for (const char *z = memchr(p, 0, n); z;
+         z = memchr(z + 1, 0, n - (size_t)(z + 1 - p)))
+        nuls++;
+    if (!nuls)
+        return qc_arena_strndup(a, p, n);
+    char *out = qc_arena_alloc(a, n + nuls + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            out[o++] = p[i];
+        } else {
+            out[o++] = (char)0xC0;
+            out[o++] = (char)0x80;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* qc_describe_fn: str(value) / str(type(value)) through Python. */
 static const char *s_describe(void *ctx, const qc_value *v, int what,
                               qc_arena *a)
@@ -784,12 +821,12 @@ static const char *s_describe(void *ctx, const qc_value *v, int what,
             PyErr_Clear();
             PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "surrogatepass");
             if (b) {
-                out = qc_arena_strndup(a, PyBytes_AS_STRING(b),
-                                       (size_t)PyBytes_GET_SIZE(b));
+                out = s_describe_copy(a, PyBytes_AS_STRING(b),
+                                      (size_t)PyBytes_GET_SIZE(b));
                 Py_DECREF(b);
             }
         } else if (p) {
-            out = qc_arena_strndup(a, p, (size_t)n);
+            out = s_describe_copy(a, p, (size_t)n);
         }
         if (!out && !PyErr_Occurred())
             PyErr_NoMemory();
@@ -896,14 +933,91 @@ static PyObject *s_proxy_url_for(PyObject *proxy_urls, const char *url)
     return PyUnicode_FromString(url);
 }
 
+/* Raises the exception botocore meets for a value the core could not
+ * convert (QC_ERR_VALUE): the same operation, done here on the value
+ * itself, so that the exception is Python's own. Returns 0 with that
+ * exception set, or -1 (no exception) when the operation succeeds. */
+static int s_raise_value_fault(const qc_error *e)
+{
+    PyObject *o = (PyObject *)e->origin;
+    PyObject *r = NULL;
+    if (!o)
+        return -1;
+    switch (e->fault) {
+    case QC_FAULT_UTF8: {
+        /* percent_encode: str(value) unless text, then .encode("utf-8") */
+        PyObject *t = o;
+        if (PyUnicode_Check(o))
+            Py_INCREF(t);
+        else
+            t = PyObject_Str(o);
+        if (t) {
+            r = PyUnicode_AsUTF8String(t);
+            Py_DECREF(t);
+        }
+        break;
+    }
+    case QC_FAULT_FLOAT: {
+        /* _handle_float's math.isnan(value) (float(value) first for a
+         * Decimal, which fails the same way) */
+        double d = PyFloat_AsDouble(o);
+        if (!(d == -1.0 && PyErr_Occurred())) {
+            Py_INCREF(Py_None);
+            r = Py_None;
+        }
+        break;
+    }
+    case QC_FAULT_JSON:
+    case QC_FAULT_JSON_KEY: {
+        PyObject *json = PyImport_ImportModule("json");
+        PyObject *arg = NULL;
+        if (json && e->fault == QC_FAULT_JSON_KEY) {
+            arg = PyDict_New();
+            if (arg && PyDict_SetItem(arg, o, Py_None))
+                Py_CLEAR(arg);
+        } else if (json) {
+            Py_INCREF(o);
+            arg = o;
+        }
+        if (arg)
+            r = PyObject_CallMethod(json, "dumps", "O", arg);
+        Py_XDECREF(arg);
+        Py_XDECREF(json);
+        break;
+    }
+    case QC_FAULT_COMPARE: {
+        /* botocore's "value < min" / "value == inf" on a NaN decimal */
+        PyObject *zero = PyLong_FromLong(0);
+        int c = zero ? PyObject_RichCompareBool(o, zero, Py_LT) : -1;
+        Py_XDECREF(zero);
+        if (c >= 0) {
+            Py_INCREF(Py_None);
+            r = Py_None;
+        }
+        break;
+    }
+    default:
+        return -1;
+    }
+    if (r) {
+        Py_DECREF(r);
+        return -1;
+    }
+    return PyErr_Occurred() ? 0 : -1;
+}
+
 static void s_raise_core_error(int rc, const qc_call_result *r,
                                PyObject *proxy_urls)
 {
     if (PyErr_Occurred())
         return; /* a callback's Python exception (e.g. KeyboardInterrupt) */
-    const char *msg = qc_error_text(&r->err);
+    size_t msg_len;
+    const char *msg = qc_error_text_len(&r->err, &msg_len);
+    Py_ssize_t mlen = (Py_ssize_t)msg_len;
     const char *url = r->url ? r->url : "";
     PyObject *kw = NULL;
+    if (rc == QC_ERR_VALUE && s_raise_value_fault(&r->err) == 0)
+        return;
     switch (rc) {
     case QC_ERR_NOMEM:
         PyErr_NoMemory();
@@ -914,12 +1028,10 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
     case QC_ERR_PARAM_VALIDATION: {
         /* The report quotes parameter names and values as given: lone
          * surrogates come back as WTF-8. */
-        PyObject *report = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
-                                                "surrogatepass");
+        PyObject *report = PyUnicode_DecodeUTF8(msg, mlen, "surrogatepass");
         if (!report) {
             PyErr_Clear();
-            report = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
-                                          "replace");
+            report = PyUnicode_DecodeUTF8(msg, mlen, "replace");
         }
         kw = report ? Py_BuildValue("{s:N}", "report", report) : NULL;
         if (kw)
@@ -932,22 +1044,25 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
             s_raise("NoCredentialsError", kw);
         break;
     case QC_ERR_ENDPOINT:
-        kw = Py_BuildValue("{s:s}", "msg", msg);
+        kw = Py_BuildValue("{s:s#}", "msg", msg, mlen);
         if (kw)
             s_raise("EndpointResolutionError", kw);
         break;
     case QC_ERR_CONNECT:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("EndpointConnectionError", kw);
         break;
     case QC_ERR_CONNECT_TIMEOUT:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("ConnectTimeoutError", kw);
         break;
     case QC_ERR_READ_TIMEOUT:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("ReadTimeoutError", kw);
         break;
@@ -957,25 +1072,27 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
             s_raise("ConnectionClosedError", kw);
         break;
     case QC_ERR_SSL:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("SSLError", kw);
         break;
     case QC_ERR_PROXY: {
         PyObject *purl = s_proxy_url_for(proxy_urls, url);
-        kw = purl ? Py_BuildValue("{s:N,s:s}", "proxy_url", purl, "error", msg)
+        kw = purl ? Py_BuildValue("{s:N,s:s#}", "proxy_url", purl, "error",
+                                  msg, mlen)
                   : NULL;
         if (kw)
             s_raise("ProxyConnectionError", kw);
         break;
     }
     case QC_ERR_RESPONSE_PARSE:
-        kw = Py_BuildValue("{s:s}", "msg", msg);
+        kw = Py_BuildValue("{s:s#}", "msg", msg, mlen);
         if (kw)
             s_raise("ResponseParserError", kw);
         break;
     default:
-        kw = Py_BuildValue("{s:s}", "error", msg);
+        kw = Py_BuildValue("{s:s#}", "error", msg, mlen);
         if (kw)
             s_raise("HTTPClientError", kw);
         break;
