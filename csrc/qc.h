@@ -88,8 +88,10 @@ typedef enum qc_fault {
     QC_FAULT_JSON,     /* JSON has no form for the value (json.dumps(x)) */
     QC_FAULT_JSON_KEY, /* JSON has no form for the map key
                           (json.dumps({x: None})) */
-    QC_FAULT_COMPARE   /* the value cannot be ordered against a number
+    QC_FAULT_COMPARE,  /* the value cannot be ordered against a number
                           (x < 0): a NaN decimal */
+    QC_FAULT_KEY       /* the value is a parameter name the model does not
+                          have (KeyError(x)) */
 } qc_fault;
 
 /* Error detail: caller-owned storage. message is heap-allocated (or NULL)
@@ -170,6 +172,16 @@ typedef enum qc_vtype {
                                   "sNaN") instead of u.f: the number is that
                                   text read as float() reads it, the text
                                   what goes into a URI, query or header */
+#define QC_VALF_EMPTY_STORE 0x80u /* MAP read through the items() of a dict
+                                  subclass whose own storage is empty:
+                                  json.dumps writes such a dict {} without
+                                  calling items(), so as a document it is
+                                  written {} */
+#define QC_VALF_ITEMS 0x100u   /* MAP whose pairs come from a mapping's
+                                  items(): a key may come again; where it
+                                  is written into a new dict (a structure,
+                                  a map) the first place holds the last
+                                  value, as dict assignment does */
 
 /* Zone of a parsed QC_VAL_TIMESTAMP, kept in qc_value.reserved: which
  * tzinfo botocore's parser attaches. u.ts.sec is always the instant. */

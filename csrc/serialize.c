@@ -251,6 +251,7 @@ static int s_fault(s_sctx *x, int fault, const qc_value *v, const char *what)
         "a value of this type is not JSON serializable",
         "keys must be str, int, float, bool or None",
         "a NaN decimal cannot be compared",
+        "the input has no such member",
     };
     const char *t = fault > 0 && fault < (int)(sizeof texts / sizeof *texts)
                         ? texts[fault]
@@ -610,6 +611,8 @@ static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
         }
         return qc_buf_append_byte(b, ']');
     case QC_VAL_MAP:
+        if (v->flags & QC_VALF_EMPTY_STORE)
+            return qc_buf_append(b, "{}", 2);
         if ((rc = qc_buf_append_byte(b, '{')))
             return rc;
         for (size_t i = 0; i < v->u.map.len; i++) {
@@ -627,6 +630,27 @@ static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
     }
     s_json_fault(x, QC_FAULT_JSON, v);
     return qc_buf_append_str(b, "null");
+}
+
+/* Returns the value to write for pair i of map v, or NULL when pair i is
+ * not written: where pairs may repeat a key (QC_VALF_ITEMS) and go into a
+ * new dict, a string key's first pair carries its last value. */
+static const qc_value *s_pair_value(const qc_value *v, size_t i)
+{
+    const qc_pair *p = &v->u.map.items[i];
+    if (!(v->flags & QC_VALF_ITEMS) || p->key.type != QC_VAL_STRING)
+        return &p->value;
+    const qc_value *out = &p->value;
+    for (size_t j = 0; j < v->u.map.len; j++) {
+        const qc_value *k = &v->u.map.items[j].key;
+        if (j == i || k->type != QC_VAL_STRING || k->u.s.len != p->key.u.s.len ||
+            memcmp(k->u.s.ptr, p->key.u.s.ptr, k->u.s.len) != 0)
+            continue;
+        if (j < i)
+            return NULL;
+        out = &v->u.map.items[j].value;
+    }
+    return out;
 }
 
 /* Writes a member name as a JSON key followed by ": ". Model names need
@@ -668,23 +692,26 @@ static int s_json_structure(s_sctx *x, qc_buf *b, const qc_value *v,
     int first = 1;
     for (size_t i = 0; i < v->u.map.len; i++) {
         const qc_pair *p = &v->u.map.items[i];
-        if (p->key.type != QC_VAL_STRING)
-            return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                                "parameter names must be strings");
-        int pos = qc_shape_find_member(x->m, s, p->key.u.s.ptr, p->key.u.s.len);
+        const qc_value *val = body_only ? &p->value : s_pair_value(v, i);
+        if (!val)
+            continue;
+        if (body_only && val->type == QC_VAL_NULL)
+            continue; /* the input's None values are dropped unread */
+        /* botocore: shape.members[key], a KeyError for any other key. */
+        int pos = p->key.type == QC_VAL_STRING
+                      ? qc_shape_find_member(x->m, s, p->key.u.s.ptr,
+                                             p->key.u.s.len)
+                      : -1;
         if (pos < 0)
-            return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                                "unknown parameter %.*s", (int)p->key.u.s.len,
-                                p->key.u.s.ptr);
+            return s_fault(x, QC_FAULT_KEY, &p->key, s->name);
         const qc_member *mem = qc_shape_member(x->m, s, (size_t)pos);
-        if (body_only && (mem->location != QC_LOC_BODY ||
-                          p->value.type == QC_VAL_NULL))
+        if (body_only && mem->location != QC_LOC_BODY)
             continue;
         if (!first && (rc = qc_buf_append(b, ", ", 2)))
             return rc;
         first = 0;
         if ((rc = s_json_key(b, mem->name, mem->name_len)) ||
-            (rc = s_json_value(x, b, &p->value, mem->shape, mem)))
+            (rc = s_json_value(x, b, val, mem->shape, mem)))
             return rc;
     }
     if (token && tok_mem) {
@@ -729,13 +756,17 @@ static int s_json_value(s_sctx *x, qc_buf *b, const qc_value *v,
                                 "map %s expects a map", s->name);
         if ((rc = qc_buf_append_byte(b, '{')))
             return rc;
+        int any = 0;
         for (size_t i = 0; i < v->u.map.len; i++) {
             const qc_pair *p = &v->u.map.items[i];
-            if (i && (rc = qc_buf_append(b, ", ", 2)))
+            const qc_value *val = s_pair_value(v, i);
+            if (!val)
+                continue;
+            if (any++ && (rc = qc_buf_append(b, ", ", 2)))
                 return rc;
             if ((rc = s_json_dict_key(x, b, &p->key)) ||
                 (rc = qc_buf_append(b, ": ", 2)) ||
-                (rc = s_json_value(x, b, &p->value, s->value, NULL)))
+                (rc = s_json_value(x, b, val, s->value, NULL)))
                 return rc;
         }
         return qc_buf_append_byte(b, '}');
@@ -1045,13 +1076,15 @@ int qc_serialize(const qc_model *m, const qc_operation *op,
     int has_body = 0;
     for (size_t i = 0; i < params->u.map.len; i++) {
         const qc_pair *p = &params->u.map.items[i];
-        if (p->key.type != QC_VAL_STRING || p->value.type == QC_VAL_NULL)
+        if (p->value.type == QC_VAL_NULL)
             continue;
-        int pos = qc_shape_find_member(m, in, p->key.u.s.ptr, p->key.u.s.len);
+        /* botocore: shape_members[name], a KeyError for any other key. */
+        int pos = p->key.type == QC_VAL_STRING
+                      ? qc_shape_find_member(m, in, p->key.u.s.ptr,
+                                             p->key.u.s.len)
+                      : -1;
         if (pos < 0)
-            return qc_error_set(err, QC_ERR_SERIALIZE,
-                                "unknown parameter %.*s", (int)p->key.u.s.len,
-                                p->key.u.s.ptr);
+            return s_fault(&x, QC_FAULT_KEY, &p->key, in->name);
         const qc_member *mem = qc_shape_member(m, in, (size_t)pos);
         switch (mem->location) {
         case QC_LOC_QUERY:

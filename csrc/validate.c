@@ -468,6 +468,19 @@ static void s_validate_document(s_vctx *x, const qc_value *v)
              "<class 'float'>, <class 'list'>, <class 'dict'>");
 }
 
+/* Returns 1 when decimal text (a Decimal's str()) is below zero: a minus
+ * sign and a nonzero digit. Its double may be 0 where the decimal is not
+ * ("-1E-400"), and botocore compares the Decimal itself. */
+static int s_decimal_negative(const char *p, size_t n)
+{
+    if (!n || *p != '-')
+        return 0;
+    for (size_t i = 1; i < n && p[i] != 'E' && p[i] != 'e'; i++)
+        if (p[i] >= '1' && p[i] <= '9')
+            return 1;
+    return 0;
+}
+
 /* Returns 1 when v is a valid timestamp input (datetime, number, or text
  * botocore would parse), 0 when not; -1 on a callback failure. */
 static int s_is_timestamp(s_vctx *x, const qc_value *v)
@@ -571,7 +584,9 @@ static void s_validate(s_vctx *x, const qc_value *v, uint16_t shape_index)
                     s_fault(x, QC_FAULT_COMPARE, v);
                     return;
                 }
-                below = d < s->min_f;
+                below = d < s->min_f ||
+                        (d == 0.0 && s->min_f == 0.0 &&
+                         s_decimal_negative(v->u.s.ptr, v->u.s.len));
             } else if (v->type == QC_VAL_FLOAT)
                 below = v->u.f < s->min_f;
             else if (v->type == QC_VAL_BOOL)

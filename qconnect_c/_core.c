@@ -121,6 +121,7 @@ typedef struct {
 } s_conv;
 
 static int s_to_value(s_conv *cv, PyObject *o, qc_value *v);
+static int s_seq_to_value(s_conv *cv, PyObject *o, qc_value *v, int tuple);
 
 /* Fills v with the string o (borrowing its UTF-8; o kept alive). */
 static int s_str_to_value(s_conv *cv, PyObject *o, qc_value *v)
@@ -261,6 +262,123 @@ static int s_dict_to_value(s_conv *cv, PyObject *o, qc_value *v)
     return 0;
 }
 
+/* Returns 1 when dict subclass tp has its own items(): botocore (and
+ * json.dumps) read such a dict through items(), others (whatever they
+ * override) give the same pairs as the dict's storage. */
+static int s_dict_items_overridden(PyTypeObject *tp)
+{
+    static PyObject *name, *base;
+    if (!name) {
+        name = PyUnicode_InternFromString("items");
+        if (!name)
+            return -1;
+    }
+    if (!base)
+        base = _PyType_Lookup(&PyDict_Type, name); /* lives as long as dict */
+    PyObject *own = _PyType_Lookup(tp, name);
+    return own && own != base;
+}
+
+/* Fills v with the pairs of o.items() (a dict subclass overriding it),
+ * unpacked as botocore's "for k, v in value.items()" unpacks them. */
+static int s_dict_items_to_value(s_conv *cv, PyObject *o, qc_value *v)
+{
+    PyObject *items = PyObject_CallMethod(o, "items", NULL);
+    PyObject *list = items ? PySequence_List(items) : NULL;
+    Py_XDECREF(items);
+    if (!list)
+        return -1;
+    int rc = -1;
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (qc_value_set_map(v, cv->arena, (size_t)n)) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    v->origin = o;
+    Py_ssize_t i;
+    for (i = 0; i < n && i < PyList_GET_SIZE(list); i++) {
+        PyObject *it = PyList_GET_ITEM(list, i);
+        PyObject *kv[2];
+        Py_INCREF(it);
+        int ok = PyTuple_CheckExact(it) && PyTuple_GET_SIZE(it) == 2;
+        if (ok) {
+            kv[0] = PyTuple_GET_ITEM(it, 0);
+            kv[1] = PyTuple_GET_ITEM(it, 1);
+            Py_INCREF(kv[0]);
+            Py_INCREF(kv[1]);
+        } else {
+            /* Any other 2-item iterable unpacks too; the errors are the
+             * interpreter's unpacking errors. */
+            PyObject *iter = PyObject_GetIter(it);
+            PyObject *extra = NULL;
+            if (!iter) {
+                if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+                    PyErr_Clear();
+                    PyErr_Format(PyExc_TypeError,
+                                 "cannot unpack non-iterable %.200s object",
+                                 Py_TYPE(it)->tp_name);
+                }
+                Py_DECREF(it);
+                goto out;
+            }
+            int got = 0;
+            for (; got < 2; got++)
+                if (!(kv[got] = PyIter_Next(iter)))
+                    break;
+            if (got == 2 && !PyErr_Occurred()) {
+                extra = PyIter_Next(iter);
+                if (extra)
+                    PyErr_SetString(PyExc_ValueError,
+                                    "too many values to unpack (expected 2)");
+            } else if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_ValueError,
+                             "not enough values to unpack (expected 2, got "
+                             "%d)", got);
+            }
+            Py_DECREF(iter);
+            if (extra || PyErr_Occurred()) {
+                Py_XDECREF(extra);
+                for (int k = 0; k < got && k < 2; k++)
+                    Py_DECREF(kv[k]);
+                Py_DECREF(it);
+                goto out;
+            }
+        }
+        qc_pair *p = &v->u.map.items[i];
+        int bad = s_to_value(cv, kv[0], &p->key) ||
+                  s_to_value(cv, kv[1], &p->value);
+        Py_DECREF(kv[0]);
+        Py_DECREF(kv[1]);
+        Py_DECREF(it);
+        if (bad)
+            goto out;
+    }
+    v->u.map.len = (size_t)i;
+    v->flags |= QC_VALF_ITEMS;
+    if (PyDict_GET_SIZE(o) == 0)
+        v->flags |= QC_VALF_EMPTY_STORE;
+    rc = 0;
+out:
+    Py_DECREF(list);
+    return rc;
+}
+
+/* Fills v from list(o): a list or tuple subclass overriding __iter__ is
+ * read through it, as botocore's loops read it. */
+static int s_iter_seq_to_value(s_conv *cv, PyObject *o, qc_value *v,
+                               int tuple)
+{
+    PyObject *list = PySequence_List(o);
+    if (!list)
+        return -1;
+    int rc = s_seq_to_value(cv, list, v, 0);
+    Py_DECREF(list);
+    v->origin = o;
+    if (tuple)
+        v->flags |= QC_VALF_TUPLE;
+    return rc;
+}
+
 static int s_seq_to_value(s_conv *cv, PyObject *o, qc_value *v, int tuple)
 {
     Py_ssize_t n = tuple ? PyTuple_GET_SIZE(o) : PyList_GET_SIZE(o);
@@ -312,16 +430,22 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
     }
     int rc;
     if (PyDict_Check(o)) {
-        if (Py_EnterRecursiveCall(" while converting parameters"))
+        int sub = !PyDict_CheckExact(o) && s_dict_items_overridden(Py_TYPE(o));
+        if (sub < 0 || Py_EnterRecursiveCall(" while converting parameters"))
             return -1;
-        rc = s_dict_to_value(cv, o, v);
+        rc = sub ? s_dict_items_to_value(cv, o, v) : s_dict_to_value(cv, o, v);
         Py_LeaveRecursiveCall();
         return rc;
     }
     if (PyList_Check(o) || PyTuple_Check(o)) {
+        int tuple = PyTuple_Check(o);
+        int sub = !PyList_CheckExact(o) && !PyTuple_CheckExact(o) &&
+                  Py_TYPE(o)->tp_iter !=
+                      (tuple ? PyTuple_Type.tp_iter : PyList_Type.tp_iter);
         if (Py_EnterRecursiveCall(" while converting parameters"))
             return -1;
-        rc = s_seq_to_value(cv, o, v, PyTuple_Check(o));
+        rc = sub ? s_iter_seq_to_value(cv, o, v, tuple)
+                 : s_seq_to_value(cv, o, v, tuple);
         Py_LeaveRecursiveCall();
         return rc;
     }
@@ -996,6 +1120,10 @@ static int s_raise_value_fault(const qc_error *e)
         }
         break;
     }
+    case QC_FAULT_KEY:
+        /* shape.members[key] */
+        PyErr_SetObject(PyExc_KeyError, o);
+        return 0;
     default:
         return -1;
     }
