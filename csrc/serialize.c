@@ -251,7 +251,6 @@ static int s_fault(s_sctx *x, int fault, const qc_value *v, const char *what)
         "a value of this type is not JSON serializable",
         "keys must be str, int, float, bool or None",
         "a NaN decimal cannot be compared",
-        "the input has no such member",
     };
     const char *t = fault > 0 && fault < (int)(sizeof texts / sizeof *texts)
                         ? texts[fault]
@@ -263,6 +262,23 @@ static int s_fault(s_sctx *x, int fault, const qc_value *v, const char *what)
     if (x->err) {
         x->err->fault = fault;
         x->err->origin = v->origin;
+    }
+    return QC_ERR_VALUE;
+}
+
+/* Sets x->err to the QC_FAULT_KEY fault of key, a name structure shape
+ * (named sname) does not have; returns QC_ERR_VALUE. */
+static int s_fault_key(s_sctx *x, const qc_value *key, const char *sname)
+{
+    if (key->type == QC_VAL_STRING)
+        qc_error_set(x->err, QC_ERR_VALUE, "unknown parameter %.*s in %s",
+                     (int)key->u.s.len, key->u.s.ptr, sname);
+    else
+        qc_error_set(x->err, QC_ERR_VALUE,
+                     "a parameter name of %s is not a string", sname);
+    if (x->err) {
+        x->err->fault = QC_FAULT_KEY;
+        x->err->origin = key->origin;
     }
     return QC_ERR_VALUE;
 }
@@ -643,7 +659,8 @@ static const qc_value *s_pair_value(const qc_value *v, size_t i)
     const qc_value *out = &p->value;
     for (size_t j = 0; j < v->u.map.len; j++) {
         const qc_value *k = &v->u.map.items[j].key;
-        if (j == i || k->type != QC_VAL_STRING || k->u.s.len != p->key.u.s.len ||
+        if (j == i || k->type != QC_VAL_STRING ||
+            k->u.s.len != p->key.u.s.len ||
             memcmp(k->u.s.ptr, p->key.u.s.ptr, k->u.s.len) != 0)
             continue;
         if (j < i)
@@ -703,7 +720,7 @@ static int s_json_structure(s_sctx *x, qc_buf *b, const qc_value *v,
                                              p->key.u.s.len)
                       : -1;
         if (pos < 0)
-            return s_fault(x, QC_FAULT_KEY, &p->key, s->name);
+            return s_fault_key(x, &p->key, s->name);
         const qc_member *mem = qc_shape_member(x->m, s, (size_t)pos);
         if (body_only && mem->location != QC_LOC_BODY)
             continue;
@@ -1084,8 +1101,9 @@ int qc_serialize(const qc_model *m, const qc_operation *op,
                                              p->key.u.s.len)
                       : -1;
         if (pos < 0)
-            return s_fault(&x, QC_FAULT_KEY, &p->key, in->name);
+            return s_fault_key(&x, &p->key, in->name);
         const qc_member *mem = qc_shape_member(m, in, (size_t)pos);
+        rc = QC_OK;
         switch (mem->location) {
         case QC_LOC_QUERY:
             rc = s_query_member(&x, mem, &p->value, &req->query);

@@ -1120,10 +1120,15 @@ static int s_raise_value_fault(const qc_error *e)
         }
         break;
     }
-    case QC_FAULT_KEY:
-        /* shape.members[key] */
-        PyErr_SetObject(PyExc_KeyError, o);
+    case QC_FAULT_KEY: {
+        /* shape.members[key]: KeyError(key), a tuple key kept whole */
+        PyObject *args = PyTuple_Pack(1, o);
+        if (args) {
+            PyErr_SetObject(PyExc_KeyError, args);
+            Py_DECREF(args);
+        }
         return 0;
+    }
     default:
         return -1;
     }

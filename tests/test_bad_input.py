@@ -582,6 +582,9 @@ PARITY_UNVALIDATED = {
     "unknown_member_non_str": ("start_import_job",
                                sij(externalSourceConfiguration={
                                    "source": "AMAZON_CONNECT", 7: "x"})),
+    "unknown_member_tuple": ("start_import_job",
+                             sij(externalSourceConfiguration={
+                                 (1, 2): "x", "source": "AMAZON_CONNECT"})),
 }
 
 
