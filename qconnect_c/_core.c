@@ -430,7 +430,8 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
     }
     int rc;
     if (PyDict_Check(o)) {
-        int sub = !PyDict_CheckExact(o) && s_dict_items_overridden(Py_TYPE(o));
+        int sub = PyDict_CheckExact(o) ? 0
+                                       : s_dict_items_overridden(Py_TYPE(o));
         if (sub < 0 || Py_EnterRecursiveCall(" while converting parameters"))
             return -1;
         rc = sub ? s_dict_items_to_value(cv, o, v) : s_dict_to_value(cv, o, v);
