@@ -61,7 +61,8 @@ extern "C" {
     X(QC_ERR_INVALID_REGION, "the region name has an invalid format")         \
     X(QC_ERR_NO_REGION, "a region is required")                               \
     X(QC_ERR_ENDPOINT_VARIANT, "no endpoint variant for this configuration")  \
-    X(QC_ERR_INVALID_ENDPOINT, "invalid endpoint URL")
+    X(QC_ERR_INVALID_ENDPOINT, "invalid endpoint URL")                       \
+    X(QC_ERR_VALUE, "a parameter value cannot be converted")
 
 typedef enum qc_errcode {
 #define QC_ERR_ENUM_(name, msg) name,
@@ -75,11 +76,36 @@ const char *qc_strerror(int code);
 /* Returns the symbolic name of code, e.g. "QC_ERR_NOMEM" (never NULL). */
 const char *qc_errname(int code);
 
+/* What the core could not do with a value the caller passed (qc_error.fault,
+ * with code QC_ERR_VALUE). A language binding repeats that operation on the
+ * value's origin to raise the language's own error (Python's in brackets). */
+typedef enum qc_fault {
+    QC_FAULT_NONE = 0,
+    QC_FAULT_UTF8,     /* text holding a lone surrogate cannot be encoded as
+                          UTF-8 (str.encode("utf-8")) */
+    QC_FAULT_FLOAT,    /* the number has no double (float(x)): an int beyond
+                          the double range, a signalling NaN decimal */
+    QC_FAULT_JSON,     /* JSON has no form for the value (json.dumps(x)) */
+    QC_FAULT_JSON_KEY, /* JSON has no form for the map key
+                          (json.dumps({x: None})) */
+    QC_FAULT_COMPARE,  /* the value cannot be ordered against a number
+                          (x < 0): a NaN decimal */
+    QC_FAULT_KEY       /* the value is a parameter name the model does not
+                          have (KeyError(x)) */
+} qc_fault;
+
 /* Error detail: caller-owned storage. message is heap-allocated (or NULL)
- * and owned by the qc_error; qc_error_clean_up frees it. */
+ * and owned by the qc_error; qc_error_clean_up frees it. message is always
+ * NUL-terminated, and message_len is its length in bytes: the text may hold
+ * NUL bytes of its own (a validation report quoting the caller's strings).
+ * fault and origin are set with QC_ERR_VALUE (else QC_FAULT_NONE, NULL):
+ * origin is the qc_value.origin of the value at fault. */
 typedef struct qc_error {
     int code;
     char *message;
+    size_t message_len;
+    int fault;          /* qc_fault */
+    const void *origin;
 } qc_error;
 
 void qc_error_init(qc_error *err);
@@ -91,8 +117,14 @@ int qc_error_set(qc_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Sets err (if not NULL) to code with a copy of the len bytes at text
+ * (NUL bytes included); returns code. Never fails, as qc_error_set. */
+int qc_error_set_text(qc_error *err, int code, const char *text, size_t len);
 /* Returns err's message, or qc_strerror(code) when it has none. */
 const char *qc_error_text(const qc_error *err);
+/* As qc_error_text, and sets *len to the text's length in bytes (which
+ * counts NUL bytes inside a message). */
+const char *qc_error_text_len(const qc_error *err, size_t *len);
 
 /* ------------------------------------------------------------------ arena */
 
@@ -134,6 +166,22 @@ typedef enum qc_vtype {
 #define QC_VALF_STATIC 0x20u   /* STRING whose bytes are static (the model's
                                   names, literals): the same pointer always
                                   holds the same text, for the process */
+#define QC_VALF_DECIMAL_TEXT 0x40u /* FLOAT with QC_VALF_DECIMAL given as
+                                  its text in u.s (Python's str(value):
+                                  "1.10", "1E+2", "-Infinity", "NaN",
+                                  "sNaN") instead of u.f: the number is that
+                                  text read as float() reads it, the text
+                                  what goes into a URI, query or header */
+#define QC_VALF_EMPTY_STORE 0x80u /* MAP read through the items() of a dict
+                                  subclass whose own storage is empty:
+                                  json.dumps writes such a dict {} without
+                                  calling items(), so as a document it is
+                                  written {} */
+#define QC_VALF_ITEMS 0x100u   /* MAP whose pairs come from a mapping's
+                                  items(): a key may come again; where it
+                                  is written into a new dict (a structure,
+                                  a map) the first place holds the last
+                                  value, as dict assignment does */
 
 /* Zone of a parsed QC_VAL_TIMESTAMP, kept in qc_value.reserved: which
  * tzinfo botocore's parser attaches. u.ts.sec is always the instant. */
@@ -200,6 +248,10 @@ const qc_value *qc_value_map_get(const qc_value *map, const char *key,
                                  size_t key_len);
 /* Returns the number of code points in UTF-8/WTF-8 text. */
 size_t qc_utf8_count(const char *s, size_t len);
+/* Returns 0 and sets *out to v's number as Python's float(v) gives it
+ * (INT, BOOL, FLOAT, decimal text), or -1 when float(v) would fail (an INT
+ * beyond the double range, a signalling NaN decimal) or v is no number. */
+int qc_value_to_double(const qc_value *v, double *out);
 
 /* ------------------------------------------------------------------ model */
 
@@ -223,7 +275,8 @@ typedef struct qc_transport qc_transport; /* see transport.h */
 /* Describes a value for an error message as Python would: what == 0 gives
  * str(value), what == 1 gives str(type(value)). Returns a NUL-terminated
  * string allocated in arena a, or NULL after setting the caller's own error
- * state (the call then fails with QC_ERR_CALLBACK). */
+ * state (the call then fails with QC_ERR_CALLBACK). A NUL character of the
+ * text is written as the two bytes C0 80 (never valid UTF-8 otherwise). */
 typedef const char *(*qc_describe_fn)(void *ctx, const qc_value *v, int what,
                                       qc_arena *a);
 /* Converts a value given for a timestamp member (a string, or an object the

@@ -228,7 +228,152 @@ int qc_json_write_double(qc_buf *b, double d)
 typedef struct s_sctx {
     const qc_model *m;
     qc_error *err;
+    /* Faults botocore meets later than the core would: the first value
+     * json.dumps refuses (reported once the rest of the body is written,
+     * as botocore converts the body's values before json.dumps walks
+     * them), and the first query / header text that cannot be encoded as
+     * UTF-8 (reported last: botocore encodes the query when it builds the
+     * URL). */
+    const qc_value *json_fault;
+    int json_fault_kind;
+    const qc_value *query_fault;
+    const qc_value *header_fault;
 } s_sctx;
+
+/* Sets x->err to QC_ERR_VALUE for the value v (fault, v->origin) with a
+ * message naming the problem; returns QC_ERR_VALUE. */
+static int s_fault(s_sctx *x, int fault, const qc_value *v, const char *what)
+{
+    static const char *const texts[] = {
+        "",
+        "text holding a lone surrogate cannot be encoded as UTF-8",
+        "the value has no double (out of range, or not a number)",
+        "a value of this type is not JSON serializable",
+        "keys must be str, int, float, bool or None",
+        "a NaN decimal cannot be compared",
+    };
+    const char *t = fault > 0 && fault < (int)(sizeof texts / sizeof *texts)
+                        ? texts[fault]
+                        : "the value cannot be converted";
+    if (what)
+        qc_error_set(x->err, QC_ERR_VALUE, "%s: %s", what, t);
+    else
+        qc_error_set(x->err, QC_ERR_VALUE, "%s", t);
+    if (x->err) {
+        x->err->fault = fault;
+        x->err->origin = v->origin;
+    }
+    return QC_ERR_VALUE;
+}
+
+/* Sets x->err to the QC_FAULT_KEY fault of key, a name structure shape
+ * (named sname) does not have; returns QC_ERR_VALUE. */
+static int s_fault_key(s_sctx *x, const qc_value *key, const char *sname)
+{
+    if (key->type == QC_VAL_STRING)
+        qc_error_set(x->err, QC_ERR_VALUE, "unknown parameter %.*s in %s",
+                     (int)key->u.s.len, key->u.s.ptr, sname);
+    else
+        qc_error_set(x->err, QC_ERR_VALUE,
+                     "a parameter name of %s is not a string", sname);
+    if (x->err) {
+        x->err->fault = QC_FAULT_KEY;
+        x->err->origin = key->origin;
+    }
+    return QC_ERR_VALUE;
+}
+
+/* Keeps the first JSON fault (see s_sctx); returns QC_OK. */
+static int s_json_fault(s_sctx *x, int fault, const qc_value *v)
+{
+    if (!x->json_fault) {
+        x->json_fault = v;
+        x->json_fault_kind = fault;
+    }
+    return QC_OK;
+}
+
+/* Returns 1 when UTF-8/WTF-8 text holds an encoded UTF-16 surrogate
+ * (ED A0..BF xx), which strict UTF-8 cannot encode. */
+static int s_has_surrogate(const char *p, size_t n)
+{
+    const char *end = p + n;
+    while (p < end) {
+        const char *e = memchr(p, 0xED, (size_t)(end - p));
+        if (!e || e + 1 >= end)
+            return 0;
+        if ((unsigned char)e[1] >= 0xA0)
+            return 1;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* Returns 1 for the text of a NaN decimal ("NaN", "-NaN12"), 2 for a
+ * signalling one ("sNaN"), else 0. */
+static int s_decimal_nan(const char *p, size_t n)
+{
+    if (n && (*p == '-' || *p == '+')) {
+        p++;
+        n--;
+    }
+    if (n >= 3 && memcmp(p, "NaN", 3) == 0)
+        return 1;
+    if (n >= 4 && memcmp(p, "sNaN", 4) == 0)
+        return 2;
+    return 0;
+}
+
+/* Reads decimal text (digits of a big int, or a decimal's str()) as
+ * Python's float() of it; returns 0, or -1 when the text is no number or
+ * big_int is set and the value is beyond the double range (OverflowError
+ * in Python; float() of a decimal gives inf there instead). */
+static int s_text_to_double(const char *p, size_t n, int big_int, double *out)
+{
+    int nan = s_decimal_nan(p, n);
+    if (nan == 2)
+        return -1;
+    if (nan == 1) {
+        *out = (n && *p == '-') ? -NAN : NAN;
+        return 0;
+    }
+    char small[64];
+    char *t = n < sizeof small ? small : malloc(n + 1);
+    if (!t)
+        return -1;
+    memcpy(t, p, n);
+    t[n] = '\0';
+    char *end = NULL;
+    double d = strtod(t, &end);
+    int ok = n > 0 && end == t + n;
+    if (t != small)
+        free(t);
+    if (!ok || (big_int && isinf(d)))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+int qc_value_to_double(const qc_value *v, double *out)
+{
+    switch (v->type) {
+    case QC_VAL_BOOL:
+        *out = v->u.b ? 1.0 : 0.0;
+        return 0;
+    case QC_VAL_INT:
+        if (v->flags & QC_VALF_BIGINT)
+            return s_text_to_double(v->u.s.ptr, v->u.s.len, 1, out);
+        *out = (double)v->u.i;
+        return 0;
+    case QC_VAL_FLOAT:
+        if (v->flags & QC_VALF_DECIMAL_TEXT)
+            return s_text_to_double(v->u.s.ptr, v->u.s.len, 0, out);
+        *out = v->u.f;
+        return 0;
+    default:
+        return -1;
+    }
+}
 
 /* Returns the value's timestamp as UTC seconds/usec, or -1. */
 static int s_timestamp_of(const qc_value *v, int64_t *sec, int32_t *usec)
@@ -246,8 +391,12 @@ static int s_timestamp_of(const qc_value *v, int64_t *sec, int32_t *usec)
         *sec = v->u.b;
         *usec = 0;
         return 0;
-    case QC_VAL_FLOAT:
-        return qc_epoch_from_double(v->u.f, sec, usec);
+    case QC_VAL_FLOAT: {
+        double d;
+        if (qc_value_to_double(v, &d))
+            return -1;
+        return qc_epoch_from_double(d, sec, usec);
+    }
     case QC_VAL_STRING:
         return qc_timestamp_from_text(v->u.s.ptr, v->u.s.len, sec, usec);
     default:
@@ -334,12 +483,52 @@ static int s_base64(qc_buf *b, const unsigned char *p, size_t n)
     return QC_OK;
 }
 
+/* Appends the text of a value for a float shape in a URI label / query
+ * value / header: str(_handle_float(value)), where _handle_float compares
+ * the value with +-inf and calls math.isnan on it. Returns QC_ERR_VALUE
+ * (what names the parameter) where Python fails there: a value with no
+ * double (QC_FAULT_FLOAT), a signalling NaN decimal (QC_FAULT_COMPARE). */
+static int s_write_float_text(s_sctx *x, qc_buf *b, const qc_value *v,
+                              const char *what)
+{
+    double d;
+    switch (v->type) {
+    case QC_VAL_BOOL:
+        return qc_buf_append_str(b, v->u.b ? "True" : "False");
+    case QC_VAL_INT:
+        if (!(v->flags & QC_VALF_BIGINT))
+            return qc_buf_appendf(b, "%" PRId64, v->u.i);
+        if (qc_value_to_double(v, &d))
+            return s_fault(x, QC_FAULT_FLOAT, v, what);
+        return qc_buf_append(b, v->u.s.ptr, v->u.s.len);
+    case QC_VAL_FLOAT:
+        if (v->flags & QC_VALF_DECIMAL_TEXT) {
+            int nan = s_decimal_nan(v->u.s.ptr, v->u.s.len);
+            if (nan == 2)
+                return s_fault(x, QC_FAULT_COMPARE, v, what);
+            if (nan == 1)
+                return qc_buf_append_str(b, "NaN");
+            /* str() of an infinite decimal is already "Infinity". */
+            return qc_buf_append(b, v->u.s.ptr, v->u.s.len);
+        }
+        if (isnan(v->u.f))
+            return qc_buf_append_str(b, "NaN");
+        return qc_json_write_double(b, v->u.f);
+    default:
+        return s_fault(x, QC_FAULT_FLOAT, v, what);
+    }
+}
+
 /* Appends the text botocore puts in a URI label / query value / header for
  * a scalar of shape type stype: str(value), except that boolean shapes are
- * lower-cased and float shapes go through _handle_float. */
-static int s_write_scalar_text(qc_buf *b, const qc_value *v, unsigned ts_fmt,
-                               int stype)
+ * lower-cased and float shapes go through _handle_float. Returns QC_OK,
+ * QC_ERR_SERIALIZE for a value it has no text for, or QC_ERR_VALUE (with
+ * x->err set, what naming the parameter). */
+static int s_write_scalar_text(s_sctx *x, qc_buf *b, const qc_value *v,
+                               unsigned ts_fmt, int stype, const char *what)
 {
+    if (stype == QC_T_FLOAT || stype == QC_T_DOUBLE)
+        return s_write_float_text(x, b, v, what);
     switch (v->type) {
     case QC_VAL_STRING:
     case QC_VAL_BYTES:
@@ -353,13 +542,13 @@ static int s_write_scalar_text(qc_buf *b, const qc_value *v, unsigned ts_fmt,
             return qc_buf_append(b, v->u.s.ptr, v->u.s.len);
         return qc_buf_appendf(b, "%" PRId64, v->u.i);
     case QC_VAL_FLOAT:
-        /* Float shapes go through _handle_float ("NaN", "Infinity"); any
-         * other shape gets str(float) ("nan", "inf"). */
-        if (!isfinite(v->u.f) && stype != QC_T_FLOAT && stype != QC_T_DOUBLE)
+        /* Any shape but a float one gets str(value): "nan", "inf" for a
+         * float, a decimal's own text. */
+        if (v->flags & QC_VALF_DECIMAL_TEXT)
+            return qc_buf_append(b, v->u.s.ptr, v->u.s.len);
+        if (!isfinite(v->u.f))
             return qc_buf_append_str(b, isnan(v->u.f) ? "nan"
                                         : v->u.f < 0 ? "-inf" : "inf");
-        if (isnan(v->u.f))
-            return qc_buf_append_str(b, "NaN");
         return qc_json_write_double(b, v->u.f);
     case QC_VAL_TIMESTAMP:
         return s_write_timestamp(b, v, ts_fmt, 0);
@@ -387,8 +576,11 @@ static int s_json_dict_key(s_sctx *x, qc_buf *b, const qc_value *k)
         return qc_buf_append_str(b, k->u.b ? "\"true\"" : "\"false\"");
     case QC_VAL_NULL:
         return qc_buf_append_str(b, "\"null\"");
-    case QC_VAL_INT:
     case QC_VAL_FLOAT:
+        if (k->flags & QC_VALF_DECIMAL) /* json.dumps refuses a Decimal key */
+            break;
+        /* fall through */
+    case QC_VAL_INT:
         qc_buf_init(&t, 0);
         rc = (k->type == QC_VAL_INT && !(k->flags & QC_VALF_BIGINT))
                  ? qc_buf_appendf(&t, "%" PRId64, k->u.i)
@@ -399,9 +591,10 @@ static int s_json_dict_key(s_sctx *x, qc_buf *b, const qc_value *k)
         qc_buf_clean_up(&t);
         return rc;
     default:
-        return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                            "keys must be str, int, float, bool or None");
+        break;
     }
+    s_json_fault(x, QC_FAULT_JSON_KEY, k);
+    return qc_buf_append(b, "\"\"", 2);
 }
 
 /* Writes any value by its own type (documents, untyped map keys). */
@@ -418,6 +611,8 @@ static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
             return qc_buf_append(b, v->u.s.ptr, v->u.s.len);
         return qc_buf_appendf(b, "%" PRId64, v->u.i);
     case QC_VAL_FLOAT:
+        if (v->flags & QC_VALF_DECIMAL) /* json.dumps refuses a Decimal */
+            break;
         return qc_json_write_double(b, v->u.f);
     case QC_VAL_STRING:
         return qc_json_write_string(b, v->u.s.ptr, v->u.s.len);
@@ -432,6 +627,8 @@ static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
         }
         return qc_buf_append_byte(b, ']');
     case QC_VAL_MAP:
+        if (v->flags & QC_VALF_EMPTY_STORE)
+            return qc_buf_append(b, "{}", 2);
         if ((rc = qc_buf_append_byte(b, '{')))
             return rc;
         for (size_t i = 0; i < v->u.map.len; i++) {
@@ -445,9 +642,32 @@ static int s_json_plain(s_sctx *x, qc_buf *b, const qc_value *v)
         }
         return qc_buf_append_byte(b, '}');
     default:
-        return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                            "a value of this type is not JSON serializable");
+        break;
     }
+    s_json_fault(x, QC_FAULT_JSON, v);
+    return qc_buf_append_str(b, "null");
+}
+
+/* Returns the value to write for pair i of map v, or NULL when pair i is
+ * not written: where pairs may repeat a key (QC_VALF_ITEMS) and go into a
+ * new dict, a string key's first pair carries its last value. */
+static const qc_value *s_pair_value(const qc_value *v, size_t i)
+{
+    const qc_pair *p = &v->u.map.items[i];
+    if (!(v->flags & QC_VALF_ITEMS) || p->key.type != QC_VAL_STRING)
+        return &p->value;
+    const qc_value *out = &p->value;
+    for (size_t j = 0; j < v->u.map.len; j++) {
+        const qc_value *k = &v->u.map.items[j].key;
+        if (j == i || k->type != QC_VAL_STRING ||
+            k->u.s.len != p->key.u.s.len ||
+            memcmp(k->u.s.ptr, p->key.u.s.ptr, k->u.s.len) != 0)
+            continue;
+        if (j < i)
+            return NULL;
+        out = &v->u.map.items[j].value;
+    }
+    return out;
 }
 
 /* Writes a member name as a JSON key followed by ": ". Model names need
@@ -489,23 +709,26 @@ static int s_json_structure(s_sctx *x, qc_buf *b, const qc_value *v,
     int first = 1;
     for (size_t i = 0; i < v->u.map.len; i++) {
         const qc_pair *p = &v->u.map.items[i];
-        if (p->key.type != QC_VAL_STRING)
-            return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                                "parameter names must be strings");
-        int pos = qc_shape_find_member(x->m, s, p->key.u.s.ptr, p->key.u.s.len);
+        const qc_value *val = body_only ? &p->value : s_pair_value(v, i);
+        if (!val)
+            continue;
+        if (body_only && val->type == QC_VAL_NULL)
+            continue; /* the input's None values are dropped unread */
+        /* botocore: shape.members[key], a KeyError for any other key. */
+        int pos = p->key.type == QC_VAL_STRING
+                      ? qc_shape_find_member(x->m, s, p->key.u.s.ptr,
+                                             p->key.u.s.len)
+                      : -1;
         if (pos < 0)
-            return qc_error_set(x->err, QC_ERR_SERIALIZE,
-                                "unknown parameter %.*s", (int)p->key.u.s.len,
-                                p->key.u.s.ptr);
+            return s_fault_key(x, &p->key, s->name);
         const qc_member *mem = qc_shape_member(x->m, s, (size_t)pos);
-        if (body_only && (mem->location != QC_LOC_BODY ||
-                          p->value.type == QC_VAL_NULL))
+        if (body_only && mem->location != QC_LOC_BODY)
             continue;
         if (!first && (rc = qc_buf_append(b, ", ", 2)))
             return rc;
         first = 0;
         if ((rc = s_json_key(b, mem->name, mem->name_len)) ||
-            (rc = s_json_value(x, b, &p->value, mem->shape, mem)))
+            (rc = s_json_value(x, b, val, mem->shape, mem)))
             return rc;
     }
     if (token && tok_mem) {
@@ -523,7 +746,8 @@ static int s_json_value(s_sctx *x, qc_buf *b, const qc_value *v,
 {
     const qc_shape *s = &x->m->shapes[shape_index];
     int rc;
-    if (v->type == QC_VAL_NULL)
+    if (v->type == QC_VAL_NULL && s->type != QC_T_FLOAT &&
+        s->type != QC_T_DOUBLE)
         return qc_buf_append_str(b, "null");
     switch ((qc_stype)s->type) {
     case QC_T_STRUCTURE:
@@ -549,13 +773,17 @@ static int s_json_value(s_sctx *x, qc_buf *b, const qc_value *v,
                                 "map %s expects a map", s->name);
         if ((rc = qc_buf_append_byte(b, '{')))
             return rc;
+        int any = 0;
         for (size_t i = 0; i < v->u.map.len; i++) {
             const qc_pair *p = &v->u.map.items[i];
-            if (i && (rc = qc_buf_append(b, ", ", 2)))
+            const qc_value *val = s_pair_value(v, i);
+            if (!val)
+                continue;
+            if (any++ && (rc = qc_buf_append(b, ", ", 2)))
                 return rc;
             if ((rc = s_json_dict_key(x, b, &p->key)) ||
                 (rc = qc_buf_append(b, ": ", 2)) ||
-                (rc = s_json_value(x, b, &p->value, s->value, NULL)))
+                (rc = s_json_value(x, b, val, s->value, NULL)))
                 return rc;
         }
         return qc_buf_append_byte(b, '}');
@@ -573,12 +801,24 @@ static int s_json_value(s_sctx *x, qc_buf *b, const qc_value *v,
             return rc;
         return qc_buf_append_byte(b, '"');
     case QC_T_FLOAT:
-    case QC_T_DOUBLE:
-        if (v->type == QC_VAL_FLOAT && !isfinite(v->u.f))
-            return qc_buf_append_str(b, isnan(v->u.f) ? "\"NaN\""
-                                        : v->u.f < 0 ? "\"-Infinity\""
-                                                     : "\"Infinity\"");
-        return s_json_plain(x, b, v);
+    case QC_T_DOUBLE: {
+        /* botocore: float(value) for a Decimal, then _handle_float, whose
+         * math.isnan(value) fails for what has no double (an int beyond
+         * its range, None, a str...). An int in range goes out as is. */
+        double d;
+        if (v->type == QC_VAL_BOOL ||
+            (v->type == QC_VAL_INT && !(v->flags & QC_VALF_BIGINT)))
+            return s_json_plain(x, b, v);
+        if (qc_value_to_double(v, &d))
+            return s_fault(x, QC_FAULT_FLOAT, v, mem ? mem->name : s->name);
+        if (v->type == QC_VAL_INT)
+            return s_json_plain(x, b, v);
+        if (!isfinite(d))
+            return qc_buf_append_str(b, isnan(d) ? "\"NaN\""
+                                        : d < 0 ? "\"-Infinity\""
+                                                : "\"Infinity\"");
+        return qc_json_write_double(b, d);
+    }
     default:
         rc = s_json_plain(x, b, v);
         if (rc == QC_ERR_SERIALIZE && x->err && !x->err->message)
@@ -635,10 +875,16 @@ static int s_render_uri(s_sctx *x, const qc_operation *op, const qc_shape *in,
         }
         qc_buf_reset(&text);
         const qc_shape *ms = &x->m->shapes[mem->shape];
-        if ((rc = s_write_scalar_text(&text, v,
+        if ((rc = s_write_scalar_text(x, &text, v,
                                       s_ts_format(mem, ms, QC_SF_TS_ISO8601),
-                                      ms->type)))
+                                      ms->type, mem->name)))
             break;
+        /* botocore's percent_encode: str.encode("utf-8"), strict. */
+        if (v->type == QC_VAL_STRING &&
+            s_has_surrogate(v->u.s.ptr, v->u.s.len)) {
+            rc = s_fault(x, QC_FAULT_UTF8, v, mem->name);
+            break;
+        }
         if ((rc = qc_percent_encode(path, text.data ? text.data : "", text.len,
                                     greedy ? "/~" : "-._~")))
             break;
@@ -663,6 +909,15 @@ static int s_query_pair(qc_buf *q, const char *k, size_t klen,
     return qc_percent_encode(q, v, vlen, "-._~");
 }
 
+/* Keeps the first query / header text that strict UTF-8 cannot encode
+ * (see s_sctx): v's string, or a key's. */
+static void s_note_surrogate(const qc_value *v, const qc_value **slot)
+{
+    if (!*slot && v->type == QC_VAL_STRING &&
+        s_has_surrogate(v->u.s.ptr, v->u.s.len))
+        *slot = v;
+}
+
 /* Appends one query member (scalar, list or map) to req->query. */
 static int s_query_member(s_sctx *x, const qc_member *mem, const qc_value *v,
                           qc_buf *q)
@@ -681,17 +936,22 @@ static int s_query_member(s_sctx *x, const qc_member *mem, const qc_value *v,
             }
             if (p->value.type == QC_VAL_LIST) {
                 for (size_t j = 0; j < p->value.u.list.len && !rc; j++) {
+                    const qc_value *it = &p->value.u.list.items[j];
                     qc_buf_reset(&text);
-                    rc = s_write_scalar_text(&text, &p->value.u.list.items[j],
-                                             QC_SF_TS_ISO8601, QC_T_STRING);
+                    rc = s_write_scalar_text(x, &text, it, QC_SF_TS_ISO8601,
+                                             QC_T_STRING, mem->name);
+                    s_note_surrogate(&p->key, &x->query_fault);
+                    s_note_surrogate(it, &x->query_fault);
                     if (!rc)
                         rc = s_query_pair(q, p->key.u.s.ptr, p->key.u.s.len,
                                           text.data ? text.data : "", text.len);
                 }
                 continue;
             }
-            rc = s_write_scalar_text(&text, &p->value, QC_SF_TS_ISO8601,
-                                     QC_T_STRING);
+            rc = s_write_scalar_text(x, &text, &p->value, QC_SF_TS_ISO8601,
+                                     QC_T_STRING, mem->name);
+            s_note_surrogate(&p->key, &x->query_fault);
+            s_note_surrogate(&p->value, &x->query_fault);
             if (!rc)
                 rc = s_query_pair(q, p->key.u.s.ptr, p->key.u.s.len,
                                   text.data ? text.data : "", text.len);
@@ -699,17 +959,21 @@ static int s_query_member(s_sctx *x, const qc_member *mem, const qc_value *v,
     } else if (v->type == QC_VAL_LIST) {
         const qc_shape *ms = s->type == QC_T_LIST ? &x->m->shapes[s->member] : s;
         for (size_t j = 0; j < v->u.list.len && !rc; j++) {
+            const qc_value *it = &v->u.list.items[j];
             qc_buf_reset(&text);
-            rc = s_write_scalar_text(&text, &v->u.list.items[j],
+            rc = s_write_scalar_text(x, &text, it,
                                      s_ts_format(NULL, ms, QC_SF_TS_ISO8601),
-                                     ms->type);
+                                     ms->type, mem->name);
+            s_note_surrogate(it, &x->query_fault);
             if (!rc)
                 rc = s_query_pair(q, mem->wire_name, strlen(mem->wire_name),
                                   text.data ? text.data : "", text.len);
         }
     } else {
-        rc = s_write_scalar_text(&text, v, s_ts_format(mem, s, QC_SF_TS_ISO8601),
-                                 s->type);
+        rc = s_write_scalar_text(x, &text, v,
+                                 s_ts_format(mem, s, QC_SF_TS_ISO8601),
+                                 s->type, mem->name);
+        s_note_surrogate(v, &x->query_fault);
         if (!rc)
             rc = s_query_pair(q, mem->wire_name, strlen(mem->wire_name),
                               text.data ? text.data : "", text.len);
@@ -731,7 +995,9 @@ static int s_header_member(s_sctx *x, const qc_member *mem, const qc_value *v,
     qc_buf_init(&name, 0);
     int rc = QC_OK;
     if (mem->location == QC_LOC_HEADERS) {
-        for (size_t i = 0; i < v->u.map.len && !rc; i++) {
+        if (v->type != QC_VAL_MAP)
+            rc = QC_ERR_SERIALIZE;
+        for (size_t i = 0; !rc && i < v->u.map.len; i++) {
             const qc_pair *p = &v->u.map.items[i];
             qc_buf_reset(&name);
             qc_buf_reset(&text);
@@ -739,10 +1005,13 @@ static int s_header_member(s_sctx *x, const qc_member *mem, const qc_value *v,
                 rc = QC_ERR_SERIALIZE;
                 break;
             }
+            s_note_surrogate(&p->key, &x->header_fault);
+            s_note_surrogate(&p->value, &x->header_fault);
             if (!(rc = qc_buf_append_str(&name, mem->wire_name)) &&
                 !(rc = qc_buf_append(&name, p->key.u.s.ptr, p->key.u.s.len)) &&
-                !(rc = s_write_scalar_text(&text, &p->value, QC_SF_TS_RFC822,
-                                           QC_T_STRING)))
+                !(rc = s_write_scalar_text(x, &text, &p->value,
+                                           QC_SF_TS_RFC822, QC_T_STRING,
+                                           mem->name)))
                 rc = qc_headers_add(&req->headers, name.data, name.len,
                                     text.data ? text.data : "", text.len);
         }
@@ -751,6 +1020,7 @@ static int s_header_member(s_sctx *x, const qc_member *mem, const qc_value *v,
             const qc_value *it = &v->u.list.items[j];
             if (it->type == QC_VAL_NULL)
                 continue;
+            s_note_surrogate(it, &x->header_fault);
             if (text.len && (rc = qc_buf_append_byte(&text, ',')))
                 break;
             if (it->type == QC_VAL_STRING &&
@@ -766,8 +1036,9 @@ static int s_header_member(s_sctx *x, const qc_member *mem, const qc_value *v,
                 if (!rc)
                     rc = qc_buf_append_byte(&text, '"');
             } else {
-                rc = s_write_scalar_text(&text, it, QC_SF_TS_RFC822,
-                                         x->m->shapes[s->member].type);
+                rc = s_write_scalar_text(x, &text, it, QC_SF_TS_RFC822,
+                                         x->m->shapes[s->member].type,
+                                         mem->name);
             }
         }
         if (!rc && v->u.list.len)
@@ -782,8 +1053,9 @@ static int s_header_member(s_sctx *x, const qc_member *mem, const qc_value *v,
             rc = s_timestamp_of(v, &sec, &usec) ? QC_ERR_SERIALIZE
                                                 : s_format_rfc822(&text, sec);
         } else {
-            rc = s_write_scalar_text(&text, v, f, s->type);
+            rc = s_write_scalar_text(x, &text, v, f, s->type, mem->name);
         }
+        s_note_surrogate(v, &x->header_fault);
         if (!rc)
             rc = qc_headers_add(&req->headers, mem->wire_name,
                                 strlen(mem->wire_name),
@@ -803,7 +1075,10 @@ int qc_serialize(const qc_model *m, const qc_operation *op,
                  const qc_value *params, const qc_cursor *token,
                  qc_http_request *req, qc_error *err)
 {
-    s_sctx x = {m, err};
+    s_sctx x;
+    memset(&x, 0, sizeof x);
+    x.m = m;
+    x.err = err;
     int rc;
     req->method = op->method;
     if (op->input == QC_NO_SHAPE)
@@ -811,19 +1086,24 @@ int qc_serialize(const qc_model *m, const qc_operation *op,
     const qc_shape *in = &m->shapes[op->input];
     if (params->type != QC_VAL_MAP)
         return qc_error_set(err, QC_ERR_SERIALIZE, "parameters must be a map");
-    if ((rc = s_render_uri(&x, op, in, params, &req->path)))
-        return rc;
+    /* botocore's order: the parameters are converted (query, headers, URI
+     * labels: str(), _handle_float) in the caller's order, then the URI
+     * labels are percent-encoded, then the body is written, and the query
+     * is encoded last; the first failure met in that order is reported. */
     int has_body = 0;
     for (size_t i = 0; i < params->u.map.len; i++) {
         const qc_pair *p = &params->u.map.items[i];
-        if (p->key.type != QC_VAL_STRING || p->value.type == QC_VAL_NULL)
+        if (p->value.type == QC_VAL_NULL)
             continue;
-        int pos = qc_shape_find_member(m, in, p->key.u.s.ptr, p->key.u.s.len);
+        /* botocore: shape_members[name], a KeyError for any other key. */
+        int pos = p->key.type == QC_VAL_STRING
+                      ? qc_shape_find_member(m, in, p->key.u.s.ptr,
+                                             p->key.u.s.len)
+                      : -1;
         if (pos < 0)
-            return qc_error_set(err, QC_ERR_SERIALIZE,
-                                "unknown parameter %.*s", (int)p->key.u.s.len,
-                                p->key.u.s.ptr);
+            return s_fault_key(&x, &p->key, in->name);
         const qc_member *mem = qc_shape_member(m, in, (size_t)pos);
+        rc = QC_OK;
         switch (mem->location) {
         case QC_LOC_QUERY:
             rc = s_query_member(&x, mem, &p->value, &req->query);
@@ -835,12 +1115,29 @@ int qc_serialize(const qc_model *m, const qc_operation *op,
         case QC_LOC_BODY:
             has_body = 1;
             break;
+        case QC_LOC_URI:
+            /* Only a non-string value can fail its conversion (the text
+             * is written again with the URI). */
+            if (p->value.type != QC_VAL_STRING) {
+                qc_buf scratch;
+                qc_buf_init(&scratch, 0);
+                const qc_shape *ms = &m->shapes[mem->shape];
+                unsigned f = s_ts_format(mem, ms, QC_SF_TS_ISO8601);
+                rc = s_write_scalar_text(&x, &scratch, &p->value, f, ms->type,
+                                         mem->name);
+                qc_buf_clean_up(&scratch);
+                if (rc != QC_ERR_VALUE)
+                    rc = QC_OK; /* reported by s_render_uri */
+            }
+            break;
         default:
             break;
         }
         if (rc)
             return rc;
     }
+    if ((rc = s_render_uri(&x, op, in, params, &req->path)))
+        return rc;
     const qc_member *tok_mem = NULL;
     if (token && op->token_member != 0xFFFF) {
         tok_mem = qc_shape_member(m, in, op->token_member);
@@ -857,10 +1154,16 @@ int qc_serialize(const qc_model *m, const qc_operation *op,
                               tok_mem ? token : NULL, tok_mem);
         if (rc)
             return rc;
+        if (x.json_fault)
+            return s_fault(&x, x.json_fault_kind, x.json_fault, NULL);
     } else if (op->flags & QC_OF_BODY_MEMBERS) {
         if ((rc = qc_buf_append(&req->body, "{}", 2)))
             return rc;
     }
+    if (x.query_fault)
+        return s_fault(&x, QC_FAULT_UTF8, x.query_fault, "query string");
+    if (x.header_fault)
+        return s_fault(&x, QC_FAULT_UTF8, x.header_fault, "header");
     if (req->body.len &&
         !qc_headers_get(&req->headers, "Content-Type", 12) &&
         (rc = qc_headers_add(&req->headers, "Content-Type", 12,

@@ -17,7 +17,11 @@ typedef struct s_vctx {
     qc_arena *a;
     qc_buf report; /* lines joined with '\n' */
     qc_buf name;   /* the parameter path being validated */
-    int rc;        /* first hard failure (QC_ERR_NOMEM, QC_ERR_CALLBACK) */
+    int rc;        /* first hard failure (QC_ERR_NOMEM, QC_ERR_CALLBACK,
+                      QC_ERR_VALUE) */
+    int fault;     /* with QC_ERR_VALUE: the qc_fault, the value and */
+    const qc_value *fault_value;
+    qc_buf fault_name; /* the parameter's display name */
 } s_vctx;
 
 static void s_validate(s_vctx *x, const qc_value *v, uint16_t shape_index);
@@ -27,6 +31,24 @@ static void s_fail(s_vctx *x, int rc)
 {
     if (rc && !x->rc)
         x->rc = rc;
+}
+
+static const char *s_name(const s_vctx *x, size_t *len);
+
+/* Records a hard failure on the value v itself (QC_ERR_VALUE, fault) at
+ * the current parameter. */
+static void s_fault(s_vctx *x, int fault, const qc_value *v)
+{
+    if (x->rc)
+        return;
+    size_t n;
+    const char *name = s_name(x, &n);
+    x->rc = qc_buf_append(&x->fault_name, name, n);
+    if (x->rc)
+        return;
+    x->rc = QC_ERR_VALUE;
+    x->fault = fault;
+    x->fault_value = v;
 }
 
 /* Returns Python's str(type(v)) for values the core knows, else NULL. */
@@ -57,6 +79,8 @@ static const char *s_builtin_describe(const qc_value *v, int what,
     if (what == 1)
         return s_builtin_type(v);
     char tmp[64];
+    if (v->type == QC_VAL_FLOAT && (v->flags & QC_VALF_DECIMAL_TEXT))
+        return qc_arena_strndup(a, v->u.s.ptr, v->u.s.len);
     switch (v->type) {
     case QC_VAL_NULL: return "None";
     case QC_VAL_BOOL: return v->u.b ? "True" : "False";
@@ -82,15 +106,43 @@ static const char *s_builtin_describe(const qc_value *v, int what,
     }
 }
 
-/* Returns a description of v (see qc_describe_fn) or NULL with x->rc set. */
-static const char *s_describe(s_vctx *x, const qc_value *v, int what)
+/* Returns d (a describe callback's text of *len bytes) with each two-byte
+ * form C0 80 turned back into the NUL it stands for (a copy in the arena
+ * when there is one), or NULL with x->rc set. */
+static const char *s_nul_decode(s_vctx *x, const char *d, size_t *len)
+{
+    const char *c0 = memchr(d, 0xC0, *len);
+    if (!c0)
+        return d;
+    char *out = qc_arena_alloc(x->a, *len + 1);
+    if (!out) {
+        s_fail(x, QC_ERR_NOMEM);
+        return NULL;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < *len; i++) {
+        if ((unsigned char)d[i] == 0xC0 && i + 1 < *len &&
+            (unsigned char)d[i + 1] == 0x80) {
+            out[o++] = '\0';
+            i++;
+        } else {
+            out[o++] = d[i];
+        }
+    }
+    out[o] = '\0';
+    *len = o;
+    return out;
+}
+
+/* Returns a description of v (see qc_describe_fn) of *len bytes (NUL bytes
+ * included), or NULL with x->rc set. A string describes itself. */
+static const char *s_describe(s_vctx *x, const qc_value *v, int what,
+                              size_t *len)
 {
     const char *d;
     if (what == 0 && v->type == QC_VAL_STRING) {
-        d = qc_arena_strndup(x->a, v->u.s.ptr, v->u.s.len);
-        if (!d)
-            s_fail(x, QC_ERR_NOMEM);
-        return d;
+        *len = v->u.s.len;
+        return v->u.s.ptr ? v->u.s.ptr : "";
     }
     if (x->co && x->co->describe) {
         d = x->co->describe(x->co->describe_ctx, v, what, x->a);
@@ -98,11 +150,15 @@ static const char *s_describe(s_vctx *x, const qc_value *v, int what)
             s_fail(x, QC_ERR_CALLBACK);
             return NULL;
         }
-        return d;
+        *len = strlen(d);
+        return s_nul_decode(x, d, len);
     }
     d = s_builtin_describe(v, what, x->a);
-    if (!d)
+    if (!d) {
         s_fail(x, QC_ERR_NOMEM);
+        return NULL;
+    }
+    *len = strlen(d);
     return d;
 }
 
@@ -133,6 +189,12 @@ static void s_put(s_vctx *x, const char *s)
     s_fail(x, qc_buf_append_str(&x->report, s));
 }
 
+/* Appends n bytes (NUL bytes included) to the report. */
+static void s_put_n(s_vctx *x, const char *s, size_t n)
+{
+    s_fail(x, qc_buf_append(&x->report, s, n));
+}
+
 static void s_put_name(s_vctx *x)
 {
     size_t n;
@@ -143,17 +205,18 @@ static void s_put_name(s_vctx *x)
 /* Reports "invalid type" for v with the given valid-type list. */
 static void s_invalid_type(s_vctx *x, const qc_value *v, const char *valid)
 {
-    const char *str = s_describe(x, v, 0);
-    const char *typ = str ? s_describe(x, v, 1) : NULL;
+    size_t slen, tlen;
+    const char *str = s_describe(x, v, 0, &slen);
+    const char *typ = str ? s_describe(x, v, 1, &tlen) : NULL;
     if (!str || !typ)
         return;
     s_line(x);
     s_put(x, "Invalid type for parameter ");
     s_put_name(x);
     s_put(x, ", value: ");
-    s_put(x, str);
+    s_put_n(x, str, slen);
     s_put(x, ", type: ");
-    s_put(x, typ);
+    s_put_n(x, typ, tlen);
     s_put(x, ", valid types: ");
     s_put(x, valid);
 }
@@ -165,10 +228,13 @@ static void s_below_min(s_vctx *x, const qc_value *v, const qc_shape *s,
 {
     char num[32];
     const char *str = num;
-    if (is_length)
+    size_t slen = 0;
+    if (is_length) {
         snprintf(num, sizeof num, "%zu", length);
-    else
-        str = s_describe(x, v, 0);
+        slen = strlen(num);
+    } else {
+        str = s_describe(x, v, 0, &slen);
+    }
     if (!str)
         return;
     s_line(x);
@@ -176,7 +242,7 @@ static void s_below_min(s_vctx *x, const qc_value *v, const qc_shape *s,
                        : "Invalid value for parameter ");
     s_put_name(x);
     s_put(x, ", value: ");
-    s_put(x, str);
+    s_put_n(x, str, slen);
     s_put(x, is_length ? ", valid min length: " : ", valid min value: ");
     s_put(x, s->min_text ? s->min_text : "");
 }
@@ -213,9 +279,8 @@ static const char *s_key_text(s_vctx *x, const qc_value *key, size_t *len)
         *len = key->u.s.len;
         return key->u.s.ptr;
     }
-    const char *d = s_describe(x, key, 0);
-    *len = d ? strlen(d) : 0;
-    return d;
+    *len = 0;
+    return s_describe(x, key, 0, len);
 }
 
 static void s_validate_structure(s_vctx *x, const qc_value *v,
@@ -283,7 +348,7 @@ static void s_validate_structure(s_vctx *x, const qc_value *v,
         s_put(x, "Unknown parameter in ");
         s_put_name(x);
         s_put(x, ": \"");
-        s_fail(x, qc_buf_append(&x->report, k, klen));
+        s_put_n(x, k, klen);
         s_put(x, "\", must be one of: ");
         s_put_member_list(x, s);
     }
@@ -387,19 +452,33 @@ static void s_validate_document(s_vctx *x, const qc_value *v)
     default:
         break;
     }
-    const char *str = s_describe(x, v, 0);
-    const char *typ = str ? s_describe(x, v, 1) : NULL;
+    size_t slen, tlen;
+    const char *str = s_describe(x, v, 0, &slen);
+    const char *typ = str ? s_describe(x, v, 1, &tlen) : NULL;
     if (!str || !typ)
         return;
     s_line(x);
     s_put(x, "Invalid type for document parameter ");
     s_put_name(x);
     s_put(x, ", value: ");
-    s_put(x, str);
+    s_put_n(x, str, slen);
     s_put(x, ", type: ");
-    s_put(x, typ);
+    s_put_n(x, typ, tlen);
     s_put(x, ", valid types: <class 'str'>, <class 'int'>, <class 'bool'>, "
              "<class 'float'>, <class 'list'>, <class 'dict'>");
+}
+
+/* Returns 1 when decimal text (a Decimal's str()) is below zero: a minus
+ * sign and a nonzero digit. Its double may be 0 where the decimal is not
+ * ("-1E-400"), and botocore compares the Decimal itself. */
+static int s_decimal_negative(const char *p, size_t n)
+{
+    if (!n || *p != '-')
+        return 0;
+    for (size_t i = 1; i < n && p[i] != 'E' && p[i] != 'e'; i++)
+        if (p[i] >= '1' && p[i] <= '9')
+            return 1;
+    return 0;
 }
 
 /* Returns 1 when v is a valid timestamp input (datetime, number, or text
@@ -415,7 +494,9 @@ static int s_is_timestamp(s_vctx *x, const qc_value *v)
     case QC_VAL_BOOL:
         return 1;
     case QC_VAL_FLOAT:
-        return qc_epoch_from_double(v->u.f, &sec, &usec) == 0;
+        if (!(v->flags & QC_VALF_DECIMAL_TEXT))
+            return qc_epoch_from_double(v->u.f, &sec, &usec) == 0;
+        break;
     default:
         break;
     }
@@ -429,6 +510,9 @@ static int s_is_timestamp(s_vctx *x, const qc_value *v)
     }
     if (v->type == QC_VAL_STRING)
         return qc_timestamp_from_text(v->u.s.ptr, v->u.s.len, &sec, &usec) == 0;
+    double d;
+    if (v->type == QC_VAL_FLOAT && qc_value_to_double(v, &d) == 0)
+        return qc_epoch_from_double(d, &sec, &usec) == 0;
     return 0;
 }
 
@@ -492,7 +576,18 @@ static void s_validate(s_vctx *x, const qc_value *v, uint16_t shape_index)
         }
         if (s->flags & QC_SF_HAS_MIN) {
             int below;
-            if (v->type == QC_VAL_FLOAT)
+            double d;
+            if (v->type == QC_VAL_FLOAT && (v->flags & QC_VALF_DECIMAL_TEXT)) {
+                /* A NaN decimal cannot be ordered: botocore's "param <
+                 * min" raises there (decimal.InvalidOperation). */
+                if (qc_value_to_double(v, &d) || d != d) {
+                    s_fault(x, QC_FAULT_COMPARE, v);
+                    return;
+                }
+                below = d < s->min_f ||
+                        (d == 0.0 && s->min_f == 0.0 &&
+                         s_decimal_negative(v->u.s.ptr, v->u.s.len));
+            } else if (v->type == QC_VAL_FLOAT)
                 below = v->u.f < s->min_f;
             else if (v->type == QC_VAL_BOOL)
                 below = (double)v->u.b < s->min_f;
@@ -534,18 +629,31 @@ int qc_validate(const qc_model *m, const qc_shape *input,
     x.co = co;
     x.a = a;
     x.rc = QC_OK;
+    x.fault = QC_FAULT_NONE;
+    x.fault_value = NULL;
+    qc_buf_init(&x.fault_name, 0);
     qc_buf_init(&x.report, 0);
     qc_buf_init(&x.name, 0);
     s_validate(&x, params, (uint16_t)(input - m->shapes));
     int rc = x.rc;
     if (rc == QC_ERR_CALLBACK) {
         qc_error_set(err, rc, "a describe callback failed");
+    } else if (rc == QC_ERR_VALUE) {
+        qc_error_set(err, rc, "parameter %.*s: a NaN decimal cannot be "
+                     "compared with the minimum", (int)x.fault_name.len,
+                     x.fault_name.data ? x.fault_name.data : "");
+        if (err) {
+            err->fault = x.fault;
+            err->origin = x.fault_value->origin;
+        }
     } else if (rc) {
         qc_error_set(err, rc, "%s", qc_strerror(rc));
     } else if (x.report.len) {
-        rc = qc_error_set(err, QC_ERR_PARAM_VALIDATION, "%s", x.report.data);
+        rc = qc_error_set_text(err, QC_ERR_PARAM_VALIDATION, x.report.data,
+                               x.report.len);
     }
     qc_buf_clean_up(&x.report);
     qc_buf_clean_up(&x.name);
+    qc_buf_clean_up(&x.fault_name);
     return rc;
 }

@@ -136,6 +136,7 @@ typedef struct {
 } s_conv;
 
 static int s_to_value(s_conv *cv, PyObject *o, qc_value *v);
+static int s_seq_to_value(s_conv *cv, PyObject *o, qc_value *v, int tuple);
 
 /* Fills v with the string o (borrowing its UTF-8; o kept alive). */
 static int s_str_to_value(s_conv *cv, PyObject *o, qc_value *v)
@@ -276,6 +277,123 @@ static int s_dict_to_value(s_conv *cv, PyObject *o, qc_value *v)
     return 0;
 }
 
+/* Returns 1 when dict subclass tp has its own items(): botocore (and
+ * json.dumps) read such a dict through items(), others (whatever they
+ * override) give the same pairs as the dict's storage. */
+static int s_dict_items_overridden(PyTypeObject *tp)
+{
+    static PyObject *name, *base;
+    if (!name) {
+        name = PyUnicode_InternFromString("items");
+        if (!name)
+            return -1;
+    }
+    if (!base)
+        base = _PyType_Lookup(&PyDict_Type, name); /* lives as long as dict */
+    PyObject *own = _PyType_Lookup(tp, name);
+    return own && own != base;
+}
+
+/* Fills v with the pairs of o.items() (a dict subclass overriding it),
+ * unpacked as botocore's "for k, v in value.items()" unpacks them. */
+static int s_dict_items_to_value(s_conv *cv, PyObject *o, qc_value *v)
+{
+    PyObject *items = PyObject_CallMethod(o, "items", NULL);
+    PyObject *list = items ? PySequence_List(items) : NULL;
+    Py_XDECREF(items);
+    if (!list)
+        return -1;
+    int rc = -1;
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (qc_value_set_map(v, cv->arena, (size_t)n)) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    v->origin = o;
+    Py_ssize_t i;
+    for (i = 0; i < n && i < PyList_GET_SIZE(list); i++) {
+        PyObject *it = PyList_GET_ITEM(list, i);
+        PyObject *kv[2];
+        Py_INCREF(it);
+        int ok = PyTuple_CheckExact(it) && PyTuple_GET_SIZE(it) == 2;
+        if (ok) {
+            kv[0] = PyTuple_GET_ITEM(it, 0);
+            kv[1] = PyTuple_GET_ITEM(it, 1);
+            Py_INCREF(kv[0]);
+            Py_INCREF(kv[1]);
+        } else {
+            /* Any other 2-item iterable unpacks too; the errors are the
+             * interpreter's unpacking errors. */
+            PyObject *iter = PyObject_GetIter(it);
+            PyObject *extra = NULL;
+            if (!iter) {
+                if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+                    PyErr_Clear();
+                    PyErr_Format(PyExc_TypeError,
+                                 "cannot unpack non-iterable %.200s object",
+                                 Py_TYPE(it)->tp_name);
+                }
+                Py_DECREF(it);
+                goto out;
+            }
+            int got = 0;
+            for (; got < 2; got++)
+                if (!(kv[got] = PyIter_Next(iter)))
+                    break;
+            if (got == 2 && !PyErr_Occurred()) {
+                extra = PyIter_Next(iter);
+                if (extra)
+                    PyErr_SetString(PyExc_ValueError,
+                                    "too many values to unpack (expected 2)");
+            } else if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_ValueError,
+                             "not enough values to unpack (expected 2, got "
+                             "%d)", got);
+            }
+            Py_DECREF(iter);
+            if (extra || PyErr_Occurred()) {
+                Py_XDECREF(extra);
+                for (int k = 0; k < got && k < 2; k++)
+                    Py_DECREF(kv[k]);
+                Py_DECREF(it);
+                goto out;
+            }
+        }
+        qc_pair *p = &v->u.map.items[i];
+        int bad = s_to_value(cv, kv[0], &p->key) ||
+                  s_to_value(cv, kv[1], &p->value);
+        Py_DECREF(kv[0]);
+        Py_DECREF(kv[1]);
+        Py_DECREF(it);
+        if (bad)
+            goto out;
+    }
+    v->u.map.len = (size_t)i;
+    v->flags |= QC_VALF_ITEMS;
+    if (PyDict_GET_SIZE(o) == 0)
+        v->flags |= QC_VALF_EMPTY_STORE;
+    rc = 0;
+out:
+    Py_DECREF(list);
+    return rc;
+}
+
+/* Fills v from list(o): a list or tuple subclass overriding __iter__ is
+ * read through it, as botocore's loops read it. */
+static int s_iter_seq_to_value(s_conv *cv, PyObject *o, qc_value *v,
+                               int tuple)
+{
+    PyObject *list = PySequence_List(o);
+    if (!list)
+        return -1;
+    int rc = s_seq_to_value(cv, list, v, 0);
+    Py_DECREF(list);
+    v->origin = o;
+    if (tuple)
+        v->flags |= QC_VALF_TUPLE;
+    return rc;
+}
+
 static int s_seq_to_value(s_conv *cv, PyObject *o, qc_value *v, int tuple)
 {
     Py_ssize_t n = tuple ? PyTuple_GET_SIZE(o) : PyList_GET_SIZE(o);
@@ -327,16 +445,23 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
     }
     int rc;
     if (PyDict_Check(o)) {
-        if (Py_EnterRecursiveCall(" while converting parameters"))
+        int sub = PyDict_CheckExact(o) ? 0
+                                       : s_dict_items_overridden(Py_TYPE(o));
+        if (sub < 0 || Py_EnterRecursiveCall(" while converting parameters"))
             return -1;
-        rc = s_dict_to_value(cv, o, v);
+        rc = sub ? s_dict_items_to_value(cv, o, v) : s_dict_to_value(cv, o, v);
         Py_LeaveRecursiveCall();
         return rc;
     }
     if (PyList_Check(o) || PyTuple_Check(o)) {
+        int tuple = PyTuple_Check(o);
+        int sub = !PyList_CheckExact(o) && !PyTuple_CheckExact(o) &&
+                  Py_TYPE(o)->tp_iter !=
+                      (tuple ? PyTuple_Type.tp_iter : PyList_Type.tp_iter);
         if (Py_EnterRecursiveCall(" while converting parameters"))
             return -1;
-        rc = s_seq_to_value(cv, o, v, PyTuple_Check(o));
+        rc = sub ? s_iter_seq_to_value(cv, o, v, tuple)
+                 : s_seq_to_value(cv, o, v, tuple);
         Py_LeaveRecursiveCall();
         return rc;
     }
@@ -365,12 +490,23 @@ static int s_to_value(s_conv *cv, PyObject *o, qc_value *v)
     if (PyDateTime_Check(o))
         return s_datetime_to_value(o, v);
     if (strcmp(Py_TYPE(o)->tp_name, "decimal.Decimal") == 0) {
-        double f = PyFloat_AsDouble(o);
-        if (f == -1.0 && PyErr_Occurred())
+        /* Its text: what str() puts in a URI or query; the core reads the
+         * number from it as float() does, and only where botocore does
+         * (float(sNaN) raises, so not here). */
+        PyObject *t = PyObject_Str(o);
+        if (!t)
+            return -1;
+        Py_ssize_t n;
+        const char *p = PyUnicode_AsUTF8AndSize(t, &n);
+        int rc = p ? s_refs_add(&cv->refs, t) : -1;
+        Py_DECREF(t);
+        if (rc)
             return -1;
         v->type = QC_VAL_FLOAT;
-        v->flags |= QC_VALF_DECIMAL;
-        v->u.f = f;
+        v->flags |= QC_VALF_DECIMAL | QC_VALF_DECIMAL_TEXT;
+        v->u.s.ptr = p;
+        v->u.s.len = (size_t)n;
+        v->u.s.nchars = (size_t)n;
         return 0;
     }
     v->type = QC_VAL_OTHER;
@@ -801,6 +937,32 @@ static PyObject *s_from_value(const qc_value *v)
 
 /* ------------------------------------------------------ core callbacks */
 
+/* Returns a NUL-terminated arena copy of (p, n) in which each NUL byte is
+ * written as C0 80 (the describe callback's form of NUL), or NULL. */
+static const char *s_describe_copy(qc_arena *a, const char *p, size_t n)
+{
+    size_t nuls = 0;
+    for (const char *z = memchr(p, 0, n); z;
+         z = memchr(z + 1, 0, n - (size_t)(z + 1 - p)))
+        nuls++;
+    if (!nuls)
+        return qc_arena_strndup(a, p, n);
+    char *out = qc_arena_alloc(a, n + nuls + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            out[o++] = p[i];
+        } else {
+            out[o++] = (char)0xC0;
+            out[o++] = (char)0x80;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* qc_describe_fn: str(value) / str(type(value)) through Python. */
 static const char *s_describe(void *ctx, const qc_value *v, int what,
                               qc_arena *a)
@@ -819,12 +981,12 @@ static const char *s_describe(void *ctx, const qc_value *v, int what,
             PyErr_Clear();
             PyObject *b = PyUnicode_AsEncodedString(s, "utf-8", "surrogatepass");
             if (b) {
-                out = qc_arena_strndup(a, PyBytes_AS_STRING(b),
-                                       (size_t)PyBytes_GET_SIZE(b));
+                out = s_describe_copy(a, PyBytes_AS_STRING(b),
+                                      (size_t)PyBytes_GET_SIZE(b));
                 Py_DECREF(b);
             }
         } else if (p) {
-            out = qc_arena_strndup(a, p, (size_t)n);
+            out = s_describe_copy(a, p, (size_t)n);
         }
         if (!out && !PyErr_Occurred())
             PyErr_NoMemory();
@@ -931,14 +1093,100 @@ static PyObject *s_proxy_url_for(PyObject *proxy_urls, const char *url)
     return PyUnicode_FromString(url);
 }
 
+/* Raises the exception botocore meets for a value the core could not
+ * convert (QC_ERR_VALUE): the same operation, done here on the value
+ * itself, so that the exception is Python's own. Returns 0 with that
+ * exception set, or -1 (no exception) when the operation succeeds. */
+static int s_raise_value_fault(const qc_error *e)
+{
+    PyObject *o = (PyObject *)e->origin;
+    PyObject *r = NULL;
+    if (!o)
+        return -1;
+    switch (e->fault) {
+    case QC_FAULT_UTF8: {
+        /* percent_encode: str(value) unless text, then .encode("utf-8") */
+        PyObject *t = o;
+        if (PyUnicode_Check(o))
+            Py_INCREF(t);
+        else
+            t = PyObject_Str(o);
+        if (t) {
+            r = PyUnicode_AsUTF8String(t);
+            Py_DECREF(t);
+        }
+        break;
+    }
+    case QC_FAULT_FLOAT: {
+        /* _handle_float's math.isnan(value) (float(value) first for a
+         * Decimal, which fails the same way) */
+        double d = PyFloat_AsDouble(o);
+        if (!(d == -1.0 && PyErr_Occurred())) {
+            Py_INCREF(Py_None);
+            r = Py_None;
+        }
+        break;
+    }
+    case QC_FAULT_JSON:
+    case QC_FAULT_JSON_KEY: {
+        PyObject *json = PyImport_ImportModule("json");
+        PyObject *arg = NULL;
+        if (json && e->fault == QC_FAULT_JSON_KEY) {
+            arg = PyDict_New();
+            if (arg && PyDict_SetItem(arg, o, Py_None))
+                Py_CLEAR(arg);
+        } else if (json) {
+            Py_INCREF(o);
+            arg = o;
+        }
+        if (arg)
+            r = PyObject_CallMethod(json, "dumps", "O", arg);
+        Py_XDECREF(arg);
+        Py_XDECREF(json);
+        break;
+    }
+    case QC_FAULT_COMPARE: {
+        /* botocore's "value < min" / "value == inf" on a NaN decimal */
+        PyObject *zero = PyLong_FromLong(0);
+        int c = zero ? PyObject_RichCompareBool(o, zero, Py_LT) : -1;
+        Py_XDECREF(zero);
+        if (c >= 0) {
+            Py_INCREF(Py_None);
+            r = Py_None;
+        }
+        break;
+    }
+    case QC_FAULT_KEY: {
+        /* shape.members[key]: KeyError(key), a tuple key kept whole */
+        PyObject *args = PyTuple_Pack(1, o);
+        if (args) {
+            PyErr_SetObject(PyExc_KeyError, args);
+            Py_DECREF(args);
+        }
+        return 0;
+    }
+    default:
+        return -1;
+    }
+    if (r) {
+        Py_DECREF(r);
+        return -1;
+    }
+    return PyErr_Occurred() ? 0 : -1;
+}
+
 static void s_raise_core_error(int rc, const qc_call_result *r,
                                PyObject *proxy_urls)
 {
     if (PyErr_Occurred())
         return; /* a callback's Python exception (e.g. KeyboardInterrupt) */
-    const char *msg = qc_error_text(&r->err);
+    size_t msg_len;
+    const char *msg = qc_error_text_len(&r->err, &msg_len);
+    Py_ssize_t mlen = (Py_ssize_t)msg_len;
     const char *url = r->url ? r->url : "";
     PyObject *kw = NULL;
+    if (rc == QC_ERR_VALUE && s_raise_value_fault(&r->err) == 0)
+        return;
     switch (rc) {
     case QC_ERR_NOMEM:
         PyErr_NoMemory();
@@ -949,12 +1197,10 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
     case QC_ERR_PARAM_VALIDATION: {
         /* The report quotes parameter names and values as given: lone
          * surrogates come back as WTF-8. */
-        PyObject *report = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
-                                                "surrogatepass");
+        PyObject *report = PyUnicode_DecodeUTF8(msg, mlen, "surrogatepass");
         if (!report) {
             PyErr_Clear();
-            report = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg),
-                                          "replace");
+            report = PyUnicode_DecodeUTF8(msg, mlen, "replace");
         }
         kw = report ? Py_BuildValue("{s:N}", "report", report) : NULL;
         if (kw)
@@ -967,22 +1213,25 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
             s_raise("NoCredentialsError", kw);
         break;
     case QC_ERR_ENDPOINT:
-        kw = Py_BuildValue("{s:s}", "msg", msg);
+        kw = Py_BuildValue("{s:s#}", "msg", msg, mlen);
         if (kw)
             s_raise("EndpointResolutionError", kw);
         break;
     case QC_ERR_CONNECT:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("EndpointConnectionError", kw);
         break;
     case QC_ERR_CONNECT_TIMEOUT:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("ConnectTimeoutError", kw);
         break;
     case QC_ERR_READ_TIMEOUT:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("ReadTimeoutError", kw);
         break;
@@ -992,25 +1241,27 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
             s_raise("ConnectionClosedError", kw);
         break;
     case QC_ERR_SSL:
-        kw = Py_BuildValue("{s:s,s:s}", "endpoint_url", url, "error", msg);
+        kw = Py_BuildValue("{s:s,s:s#}", "endpoint_url", url, "error", msg,
+                           mlen);
         if (kw)
             s_raise("SSLError", kw);
         break;
     case QC_ERR_PROXY: {
         PyObject *purl = s_proxy_url_for(proxy_urls, url);
-        kw = purl ? Py_BuildValue("{s:N,s:s}", "proxy_url", purl, "error", msg)
+        kw = purl ? Py_BuildValue("{s:N,s:s#}", "proxy_url", purl, "error",
+                                  msg, mlen)
                   : NULL;
         if (kw)
             s_raise("ProxyConnectionError", kw);
         break;
     }
     case QC_ERR_RESPONSE_PARSE:
-        kw = Py_BuildValue("{s:s}", "msg", msg);
+        kw = Py_BuildValue("{s:s#}", "msg", msg, mlen);
         if (kw)
             s_raise("ResponseParserError", kw);
         break;
     default:
-        kw = Py_BuildValue("{s:s}", "error", msg);
+        kw = Py_BuildValue("{s:s#}", "error", msg, mlen);
         if (kw)
             s_raise("HTTPClientError", kw);
         break;
