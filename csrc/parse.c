@@ -2323,7 +2323,7 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
 static int s_payload(s_ctx *c, const qc_shape *sh, int max_depth,
                      qc_value *top, size_t cap)
 {
-    const s_jnode *body;
+    const s_jnode *body = NULL;
     qc_value parsed;
     int rc = s_body(c, max_depth, &body);
     if (rc)

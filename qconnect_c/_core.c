@@ -13,6 +13,12 @@
 #include <datetime.h>
 #include <structmember.h>
 
+/* The binding uses the C API of Python 3.10 and later (pyproject.toml:
+ * requires-python), e.g. PyModule_AddObjectRef. */
+#if PY_VERSION_HEX < 0x030A0000
+#error "qconnect_c needs Python 3.10 or newer"
+#endif
+
 #include <stdint.h>
 #include <string.h>
 #include <time.h>

@@ -8,9 +8,11 @@ right now by serving each reply from 127.0.0.1 to the installed botocore
 import importlib.util
 import json
 import pathlib
+import sys
 import time
 
 import botocore
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VECTOR_DIR = ROOT / "tests" / "vectors" / "parse"
@@ -28,6 +30,17 @@ def load_generator():
 GEN = load_generator()
 FRESH = GEN.generate()
 
+# From CPython 3.12 botocore reads replies nested deeper than the vectors
+# (recorded with 3.10/3.11) and csrc/parse.c allow: see the generator's
+# DEPTH_FOLLOWS_RECURSION_LIMIT.
+past_the_311_depth = pytest.mark.xfail(
+    not GEN.DEPTH_FOLLOWS_RECURSION_LIMIT, strict=True,
+    reason="defect: from CPython 3.12 json.loads nests as deep as the "
+           "interpreter's C recursion limit allows (botocore reads error bodies "
+           "~1494 levels deep on 3.12.1, ~9995 on 3.13.0); csrc/parse.c stops at "
+           "the 3.10/3.11 depths (S_DEPTH_ERROR 982, S_DEPTH_SUCCESS 981, "
+           "S_DEPTH_MODELED 980)")
+
 
 def test_botocore_version():
     assert botocore.__version__ == "1.43.11"
@@ -40,13 +53,21 @@ def test_same_set_of_files():
         % (sorted(set(FRESH) - committed), sorted(committed - set(FRESH))))
 
 
+def _matches_botocore_now(name):
+    path = VECTOR_DIR / name
+    return path.exists() and path.read_text(encoding="utf-8") == GEN.dump(FRESH[name])
+
+
 def test_every_vector_matches_botocore_now():
-    differ = []
-    for name, vector in sorted(FRESH.items()):
-        path = VECTOR_DIR / name
-        if not path.exists() or path.read_text(encoding="utf-8") != GEN.dump(vector):
-            differ.append(name)
+    past = {n + ".json" for n in GEN.PAST_RECURSION_LIMIT_CASES}
+    differ = [name for name in sorted(FRESH) if name not in past and not _matches_botocore_now(name)]
     assert not differ, "vectors differ from botocore now: %s" % differ
+
+
+@past_the_311_depth
+@pytest.mark.parametrize("case", GEN.PAST_RECURSION_LIMIT_CASES)
+def test_past_the_depth_limit_vector_matches_botocore_now(case):
+    assert _matches_botocore_now(case + ".json")
 
 
 def test_vectors_cover_the_brief():
@@ -64,6 +85,9 @@ def test_vectors_cover_the_brief():
     # the name prefixes say what botocore did
     prefix = {"ok": "ok", "auto": "ok", "err": "service_error", "bad": "parse_error"}
     for name, vector in FRESH.items():
+        if not GEN.DEPTH_FOLLOWS_RECURSION_LIMIT and \
+                name[:-len(".json")] in GEN.PAST_RECURSION_LIMIT_CASES:
+            continue  # test_past_the_depth_limit_vector_matches_botocore_now
         assert vector["expect"]["outcome"] == prefix[name.split("_")[0]], name
 
 
@@ -87,6 +111,7 @@ print(*results)
 """
 
 
+@past_the_311_depth
 def test_top_level_depth_is_what_the_vectors_assume():
     """A call written at a script's top level reads error bodies exactly
     TOP_LEVEL_ERROR_DEPTH deep (the generator calibrates to that figure)."""

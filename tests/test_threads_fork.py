@@ -32,6 +32,11 @@ from tls_fixtures import EchoServer  # noqa: E402
 
 import qconnect_c  # noqa: E402
 
+# These tests fork a multi-threaded process on purpose (CPython 3.12+ warns
+# that the child may deadlock: what they check is that it does not).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
+
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch):

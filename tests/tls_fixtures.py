@@ -315,13 +315,21 @@ class EchoServer:
                     return
         finally:
             self._writers.pop(writer, None)
-            with self._lock:
-                self.open_now -= 1
-                self.open_ids.discard(conn_id)
             try:
                 writer.close()
+                if self.ssl_context is None:
+                    # Counted closed once the socket is (the close runs on a
+                    # later turn of the loop): wait_closed() must not let a
+                    # client send its next request into a socket about to
+                    # be closed. (TLS would wait here for the peer's
+                    # close_notify.)
+                    await writer.wait_closed()
             except Exception:  # the peer may be gone already
                 pass
+            finally:
+                with self._lock:
+                    self.open_now -= 1
+                    self.open_ids.discard(conn_id)
 
     def _delay_for(self, target):
         m = _SLEEP_ID.match(target)
