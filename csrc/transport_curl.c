@@ -870,7 +870,10 @@ static int s_add_raw(qc_buf *lines, size_t *count, const char *line)
 enum {
     S_CL_NONE,  /* no body is sent */
     S_CL_EARLY, /* http.client's place: right after Accept-Encoding */
-    S_CL_LATE   /* botocore's place: after every request header */
+    S_CL_LATE,  /* botocore's place: after every request header */
+    S_CL_CURL   /* botocore's place, written by curl itself: a body given
+                   with CURLOPT_POSTFIELDS gets "Content-Length: N" right
+                   after the custom headers when they have none */
 };
 
 /* Headers of the request that change what the transport adds. */
@@ -1358,7 +1361,8 @@ static int s_send(qc_transport *base, const qc_http_request *req,
                    : req->body.len > 0      ? S_CL_EARLY
                                             : S_CL_NONE;
     int send_body = cl_where != S_CL_NONE;
-    if ((rc = s_slot_headers(t, s, &req->headers, cl_where,
+    if ((rc = s_slot_headers(t, s, &req->headers,
+                             cl_where == S_CL_LATE ? S_CL_CURL : cl_where,
                              (long long)req->body.len, &hdrs))) {
         rc = qc_error_set(err, rc, "out of memory building headers");
         goto out;
