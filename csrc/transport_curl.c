@@ -574,11 +574,11 @@ static size_t s_cb_fail(s_xfer *x, int code, const char *msg)
     return 0;
 }
 
-/* Ends the pending header where a new line of its block begins (or the
- * transfer ends): a header the response list refused fails the transfer
- * here, so a block over the line limit reports that limit first, as when
- * the header was only checked at this point. Returns 1, or 0 when it
- * failed. */
+/* Ends the pending header where the next line of its block begins (or
+ * the transfer ends). A header the response list refused fails the
+ * transfer only here, after that line was counted, so a block that is
+ * both over the line limit and holds such a header fails on the limit.
+ * Returns 1, or 0 when it failed. */
 static int s_end_pending(s_xfer *x)
 {
     int bad = x->have_pending && x->pending_bad;
@@ -1367,9 +1367,11 @@ static int s_send(qc_transport *base, const qc_http_request *req,
         rc = qc_error_set(err, rc, "out of memory building headers");
         goto out;
     }
-    /* GET, and POST with a body, leave the handle fit for the next
-     * request; any other method sets options it must not inherit. */
-    if (!(strcmp(m, "GET") == 0 || (send_body && strcmp(m, "POST") == 0)))
+    /* GET without a body, and POST with one, leave the handle fit for the
+     * next request; anything else sets options (CURLOPT_CUSTOMREQUEST,
+     * CURLOPT_NOBODY) it must not inherit. */
+    int is_post = strcmp(m, "POST") == 0;
+    if (!(send_body ? is_post : strcmp(m, "GET") == 0))
         s->configured = 0;
     CURL *e = s->easy;
     CURLcode c = CURLE_OK;
@@ -1384,7 +1386,7 @@ static int s_send(qc_transport *base, const qc_http_request *req,
         if (!c)
             c = s_api.easy_setopt(e, CURLOPT_POSTFIELDS,
                                  req->body.data ? req->body.data : "");
-        if (!c && strcmp(m, "POST") != 0)
+        if (!c && !is_post)
             c = s_api.easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
     } else if (strcmp(m, "HEAD") == 0) {
         if (!c)
