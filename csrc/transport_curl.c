@@ -70,6 +70,10 @@ typedef struct s_slot {
     int configured;
     const char *proxy;  /* CURLOPT_PROXY as last set (t's string or "") */
     long connect_ms;    /* CURLOPT_CONNECTTIMEOUT_MS as last set */
+    qc_buf url_set;     /* CURLOPT_URL as last set (valid when url_known) */
+    int url_known;
+    void *cb_data;      /* the callbacks' data pointer as last set */
+    struct curl_slist *hdrs_set; /* CURLOPT_HTTPHEADER as last set */
     struct curl_slist *nodes; /* the request's header list, slot-owned */
     size_t cap_nodes;
 } s_slot;
@@ -106,9 +110,11 @@ typedef struct s_xfer {
     int active;            /* bytes came since s_run last looked */
     size_t block_lines;    /* lines of the current header block */
     int headers_done;      /* the final header block ended */
-    int have_pending;      /* a header waits in pending_* for folds */
-    qc_buf pending_name;
-    qc_buf pending_value;
+    /* The last header line of the block is stored at once (the last item
+     * of resp->headers); obs-fold lines that follow extend it. */
+    int have_pending;      /* folds apply to the last stored header */
+    int pending_bad;       /* that header was refused: fail at next line */
+    qc_buf fold;           /* scratch for a folded header (rarely used) */
     /* put_file only */
     FILE *upload;
 } s_xfer;
@@ -568,38 +574,82 @@ static size_t s_cb_fail(s_xfer *x, int code, const char *msg)
     return 0;
 }
 
-/* Adds the pending header to the response; returns 1 on success. */
-static int s_flush_pending(s_xfer *x)
+/* Ends the pending header where the next line of its block begins (or
+ * the transfer ends). A header the response list refused fails the
+ * transfer only here, after that line was counted, so a block that is
+ * both over the line limit and holds such a header fails on the limit.
+ * Returns 1, or 0 when it failed. */
+static int s_end_pending(s_xfer *x)
 {
-    if (!x->have_pending)
-        return 1;
+    int bad = x->have_pending && x->pending_bad;
     x->have_pending = 0;
-    const char *v = x->pending_value.data ? x->pending_value.data : "";
-    int rc = qc_headers_add(&x->resp->headers, x->pending_name.data,
-                            x->pending_name.len, v, x->pending_value.len);
+    x->pending_bad = 0;
+    if (bad) {
+        s_cb_fail(x, QC_ERR_HTTP, "the response holds an invalid header");
+        return 0;
+    }
+    return 1;
+}
+
+/* Pre-sizes the body buffer from a Content-Length value (NUL-terminated);
+ * a wrong length only costs memory. */
+static void s_presize_body(s_xfer *x, const char *v)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long cl = strtoull(v, &end, 10);
+    if (errno == 0 && end != v && cl > 0) {
+        size_t want = cl < S_BODY_RESERVE ? (size_t)cl : S_BODY_RESERVE;
+        if (want > x->resp->body.len &&
+            qc_buf_reserve(&x->resp->body, want - x->resp->body.len)) {
+            /* left to the writes to report */
+        }
+    }
+}
+
+/* Adds a header of the reply to the response as the pending one (the one
+ * obs-fold lines extend). A header the list refuses (CR, LF or NUL inside)
+ * is remembered for s_end_pending. Returns 1, or 0 when out of memory. */
+static int s_store_header(s_xfer *x, const char *name, size_t name_len,
+                          const char *value, size_t value_len)
+{
+    qc_headers *h = &x->resp->headers;
+    int rc = qc_headers_add(h, name, name_len, value, value_len);
     if (rc == QC_ERR_NOMEM) {
         s_cb_fail(x, QC_ERR_NOMEM, "out of memory storing a response header");
         return 0;
     }
-    if (rc != QC_OK) {
-        s_cb_fail(x, QC_ERR_HTTP, "the response holds an invalid header");
+    x->have_pending = 1;
+    x->pending_bad = rc != QC_OK;
+    if (rc == QC_OK && name_len == 14 &&
+        strncasecmp(name, "content-length", 14) == 0)
+        s_presize_body(x, h->items[h->len - 1].value);
+    return 1;
+}
+
+/* Extends the pending header (the last one stored) with an obs-fold line's
+ * text, joined by one space: the header is taken off the list and added
+ * again with the longer value. Returns 1, or 0 when out of memory. */
+static int s_fold_pending(s_xfer *x, const char *more, size_t more_len)
+{
+    qc_headers *h = &x->resp->headers;
+    if (x->pending_bad || h->len == 0)
+        return 1; /* refused already: s_end_pending reports it */
+    qc_header *last = &h->items[h->len - 1];
+    size_t name_len = last->name_len;
+    qc_buf *b = &x->fold;
+    qc_buf_reset(b);
+    if (qc_buf_append(b, last->name, name_len) ||
+        qc_buf_append(b, last->value, last->value_len) ||
+        qc_buf_append_byte(b, ' ') || qc_buf_append(b, more, more_len)) {
+        s_cb_fail(x, QC_ERR_NOMEM, "out of memory storing a response header");
         return 0;
     }
-    if (x->pending_name.len == 14 &&
-        strncasecmp(x->pending_name.data, "content-length", 14) == 0) {
-        /* Pre-size the body buffer; a wrong length only costs memory. */
-        char *end = NULL;
-        errno = 0;
-        unsigned long long cl = strtoull(v, &end, 10);
-        if (errno == 0 && end != v && cl > 0) {
-            size_t want = cl < S_BODY_RESERVE ? (size_t)cl : S_BODY_RESERVE;
-            if (want > x->resp->body.len &&
-                qc_buf_reserve(&x->resp->body, want - x->resp->body.len)) {
-                /* left to the writes to report */
-            }
-        }
-    }
-    return 1;
+    /* name and value share one allocation, owned by the list */
+    free(last->name);
+    h->len--;
+    return s_store_header(x, b->data, name_len, b->data + name_len,
+                          b->len - name_len);
 }
 
 /* Receives one header line of the reply. Returns n, or 0 to stop. */
@@ -624,6 +674,7 @@ static size_t s_on_header(char *buf, size_t size, size_t nitems, void *ud)
         x->block_lines = 0;
         x->headers_done = 0;
         x->have_pending = 0;
+        x->pending_bad = 0;
         return n;
     }
     if (x->headers_done)
@@ -632,7 +683,7 @@ static size_t s_on_header(char *buf, size_t size, size_t nitems, void *ud)
         return s_cb_fail(x, QC_ERR_CONNECTION_CLOSED,
                          "got more than 100 headers");
     if (len == 0) {
-        if (!s_flush_pending(x))
+        if (!s_end_pending(x))
             return 0;
         x->headers_done = 1;
         return n;
@@ -644,13 +695,9 @@ static size_t s_on_header(char *buf, size_t size, size_t nitems, void *ud)
             i++;
         if (!x->have_pending || i == len)
             return n;
-        if (qc_buf_append_byte(&x->pending_value, ' ') ||
-            qc_buf_append(&x->pending_value, buf + i, len - i))
-            return s_cb_fail(x, QC_ERR_NOMEM,
-                             "out of memory storing a response header");
-        return n;
+        return s_fold_pending(x, buf + i, len - i) ? n : 0;
     }
-    if (!s_flush_pending(x))
+    if (!s_end_pending(x))
         return 0;
     const char *colon = memchr(buf, ':', len);
     if (!colon || colon == buf)
@@ -659,14 +706,7 @@ static size_t s_on_header(char *buf, size_t size, size_t nitems, void *ud)
     size_t i = name_len + 1;
     while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
         i++;
-    qc_buf_reset(&x->pending_name);
-    qc_buf_reset(&x->pending_value);
-    if (qc_buf_append(&x->pending_name, buf, name_len) ||
-        qc_buf_append(&x->pending_value, buf + i, len - i))
-        return s_cb_fail(x, QC_ERR_NOMEM,
-                         "out of memory storing a response header");
-    x->have_pending = 1;
-    return n;
+    return s_store_header(x, buf, name_len, buf + i, len - i) ? n : 0;
 }
 
 /* Receives body bytes. Returns n, or 0 to stop. */
@@ -830,8 +870,63 @@ static int s_add_raw(qc_buf *lines, size_t *count, const char *line)
 enum {
     S_CL_NONE,  /* no body is sent */
     S_CL_EARLY, /* http.client's place: right after Accept-Encoding */
-    S_CL_LATE   /* botocore's place: after every request header */
+    S_CL_LATE,  /* botocore's place: after every request header */
+    S_CL_CURL   /* botocore's place, written by curl itself: a body given
+                   with CURLOPT_POSTFIELDS gets "Content-Length: N" right
+                   after the custom headers when they have none */
 };
+
+/* Headers of the request that change what the transport adds. */
+enum {
+    S_H_ACCEPT = 1,
+    S_H_EXPECT = 2,
+    S_H_USER_AGENT = 4,
+    S_H_CONTENT_TYPE = 8,
+    S_H_CONTENT_LENGTH = 16,
+    S_H_ACCEPT_ENCODING = 32,
+    S_H_TRANSFER_ENCODING = 64
+};
+
+/* Returns the S_H_* bits of the headers h holds (names compared without
+ * case), in one pass over h. */
+static unsigned s_known_headers(const qc_headers *h)
+{
+    unsigned have = 0;
+    for (size_t i = 0; i < h->len; i++) {
+        const char *n = h->items[i].name;
+        switch (h->items[i].name_len) {
+        case 6:
+            if (strncasecmp(n, "Accept", 6) == 0)
+                have |= S_H_ACCEPT;
+            else if (strncasecmp(n, "Expect", 6) == 0)
+                have |= S_H_EXPECT;
+            break;
+        case 10:
+            if (strncasecmp(n, "User-Agent", 10) == 0)
+                have |= S_H_USER_AGENT;
+            break;
+        case 12:
+            if (strncasecmp(n, "Content-Type", 12) == 0)
+                have |= S_H_CONTENT_TYPE;
+            break;
+        case 14:
+            if (strncasecmp(n, "Content-Length", 14) == 0)
+                have |= S_H_CONTENT_LENGTH;
+            break;
+        case 15:
+            if (strncasecmp(n, "Accept-Encoding", 15) == 0)
+                have |= S_H_ACCEPT_ENCODING;
+            break;
+        case 17:
+            if (strncasecmp(n, "Transfer-Encoding", 17) == 0)
+                have |= S_H_TRANSFER_ENCODING;
+            break;
+        default:
+            break;
+        }
+    }
+    return have;
+}
 
 /* Writes the request's header lines, in the order botocore + http.client
  * write them (see the file comment), each NUL-terminated, into lines
@@ -850,16 +945,16 @@ static int s_header_lines(const s_curl_transport *t, const qc_headers *h,
         v /= 10;
     } while (v);
     const char *digits = num + sizeof(num) - nl;
+    unsigned have = s_known_headers(h);
     qc_buf_reset(lines);
     *count = 0;
-    if (qc_headers_get(h, "Content-Length", 14) ||
-        qc_headers_get(h, "Transfer-Encoding", 17))
+    if (have & (S_H_CONTENT_LENGTH | S_H_TRANSFER_ENCODING))
         cl_where = S_CL_NONE;
-    if (!qc_headers_get(h, "Accept-Encoding", 15))
+    if (!(have & S_H_ACCEPT_ENCODING))
         rc = s_add_raw(lines, count, "Accept-Encoding: identity");
     if (!rc && cl_where == S_CL_EARLY)
         rc = s_add_header(lines, count, "Content-Length", 14, digits, nl);
-    if (!rc && t->user_agent && !qc_headers_get(h, "User-Agent", 10))
+    if (!rc && t->user_agent && !(have & S_H_USER_AGENT))
         rc = s_add_header(lines, count, "User-Agent", 10, t->user_agent,
                           strlen(t->user_agent));
     for (size_t i = 0; !rc && i < h->len; i++)
@@ -868,11 +963,11 @@ static int s_header_lines(const s_curl_transport *t, const qc_headers *h,
                           h->items[i].value_len);
     if (!rc && cl_where == S_CL_LATE)
         rc = s_add_header(lines, count, "Content-Length", 14, digits, nl);
-    if (!rc && !qc_headers_get(h, "Accept", 6))
+    if (!rc && !(have & S_H_ACCEPT))
         rc = s_add_raw(lines, count, "Accept:");
-    if (!rc && !qc_headers_get(h, "Expect", 6))
+    if (!rc && !(have & S_H_EXPECT))
         rc = s_add_raw(lines, count, "Expect:");
-    if (!rc && !qc_headers_get(h, "Content-Type", 12))
+    if (!rc && !(have & S_H_CONTENT_TYPE))
         rc = s_add_raw(lines, count, "Content-Type:");
     return rc;
 }
@@ -940,7 +1035,7 @@ static int s_slot_headers(const s_curl_transport *t, s_slot *s,
  * handle (see s_slot.configured), then the request's own (URL, proxy,
  * connect timeout, the callbacks' data). Returns QC_OK or an error. */
 static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
-                          const char *url, const char *proxy,
+                          const char *url, size_t url_len, const char *proxy,
                           const qc_send_options *opts, qc_error *err)
 {
     CURL *e = s->easy;
@@ -981,6 +1076,9 @@ static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
         S_SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
         s->proxy = NULL;
         s->connect_ms = -1;
+        s->url_known = 0;
+        s->cb_data = NULL;
+        s->hdrs_set = NULL;
         s->configured = c == CURLE_OK;
     }
     if (s->proxy != want_proxy) {
@@ -991,10 +1089,21 @@ static int s_setup_common(const s_curl_transport *t, s_slot *s, s_xfer *x,
         S_SET(CURLOPT_CONNECTTIMEOUT_MS, want_ms);
         s->connect_ms = want_ms;
     }
-    S_SET(CURLOPT_URL, url);
-    S_SET(CURLOPT_HEADERDATA, x);
-    S_SET(CURLOPT_WRITEDATA, x);
-    S_SET(CURLOPT_PREREQDATA, x);
+    /* curl copies the URL and parses it again at every transfer: the same
+     * URL as last time need not be given again. */
+    if (!s->url_known || s->url_set.len != url_len ||
+        memcmp(s->url_set.data, url, url_len) != 0) {
+        S_SET(CURLOPT_URL, url);
+        qc_buf_reset(&s->url_set);
+        s->url_known = c == CURLE_OK &&
+                       qc_buf_append(&s->url_set, url, url_len) == QC_OK;
+    }
+    if (s->cb_data != x) {
+        S_SET(CURLOPT_HEADERDATA, x);
+        S_SET(CURLOPT_WRITEDATA, x);
+        S_SET(CURLOPT_PREREQDATA, x);
+        s->cb_data = x;
+    }
 #undef S_SET
     if (c != CURLE_OK) {
         s->configured = 0; /* start afresh next time */
@@ -1179,7 +1288,7 @@ static int s_run(s_slot *s, s_xfer *x, const qc_send_options *opts,
         code = s_map_error(rc, x, s, via_proxy, err);
         goto out;
     }
-    if (x->have_pending && !s_flush_pending(x)) {
+    if (!s_end_pending(x)) {
         code = x->cb_code;
         goto out;
     }
@@ -1230,8 +1339,7 @@ static int s_send(qc_transport *base, const qc_http_request *req,
     memset(&x, 0, sizeof(x));
     x.resp = resp;
     x.err = err;
-    qc_buf_init(&x.pending_name, S_MAX_LINE);
-    qc_buf_init(&x.pending_value, 0);
+    qc_buf_init(&x.fold, 0);
 
     int rc = s_slot_acquire(t, opts, &s, err);
     if (rc)
@@ -1244,7 +1352,8 @@ static int s_send(qc_transport *base, const qc_http_request *req,
     }
     const char *proxy = s_pick_proxy(t, req->scheme.data, req->scheme.len,
                                      req->host.data, req->host.len);
-    if ((rc = s_setup_common(t, s, &x, s->url.data, proxy, opts, err)))
+    if ((rc = s_setup_common(t, s, &x, s->url.data, s->url.len, proxy, opts,
+                             err)))
         goto out;
 
     const char *m = req->method;
@@ -1252,17 +1361,24 @@ static int s_send(qc_transport *base, const qc_http_request *req,
                    : req->body.len > 0      ? S_CL_EARLY
                                             : S_CL_NONE;
     int send_body = cl_where != S_CL_NONE;
-    if ((rc = s_slot_headers(t, s, &req->headers, cl_where,
+    if ((rc = s_slot_headers(t, s, &req->headers,
+                             cl_where == S_CL_LATE ? S_CL_CURL : cl_where,
                              (long long)req->body.len, &hdrs))) {
         rc = qc_error_set(err, rc, "out of memory building headers");
         goto out;
     }
-    /* GET, and POST with a body, leave the handle fit for the next
-     * request; any other method sets options it must not inherit. */
-    if (!(strcmp(m, "GET") == 0 || (send_body && strcmp(m, "POST") == 0)))
+    /* GET without a body, and POST with one, leave the handle fit for the
+     * next request; anything else sets options (CURLOPT_CUSTOMREQUEST,
+     * CURLOPT_NOBODY) it must not inherit. */
+    int is_post = strcmp(m, "POST") == 0;
+    if (!(send_body ? is_post : strcmp(m, "GET") == 0))
         s->configured = 0;
     CURL *e = s->easy;
-    CURLcode c = s_api.easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode c = CURLE_OK;
+    if (hdrs != s->hdrs_set) { /* curl reads the list at each transfer */
+        c = s_api.easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+        s->hdrs_set = c == CURLE_OK ? hdrs : NULL;
+    }
     if (send_body) {
         if (!c)
             c = s_api.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -1270,7 +1386,7 @@ static int s_send(qc_transport *base, const qc_http_request *req,
         if (!c)
             c = s_api.easy_setopt(e, CURLOPT_POSTFIELDS,
                                  req->body.data ? req->body.data : "");
-        if (!c && strcmp(m, "POST") != 0)
+        if (!c && !is_post)
             c = s_api.easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
     } else if (strcmp(m, "HEAD") == 0) {
         if (!c)
@@ -1291,8 +1407,7 @@ static int s_send(qc_transport *base, const qc_http_request *req,
 out:
     s_slot_release(t, s, broken || rc != QC_OK);
 out_no_slot:
-    qc_buf_clean_up(&x.pending_name);
-    qc_buf_clean_up(&x.pending_value);
+    qc_buf_clean_up(&x.fold);
     return rc;
 }
 
@@ -1315,6 +1430,7 @@ static void s_destroy(qc_transport *base)
     for (unsigned i = 0; i < t->n_slots; i++) {
         s_slot_discard(&t->slots[i]);
         qc_buf_clean_up(&t->slots[i].url);
+        qc_buf_clean_up(&t->slots[i].url_set);
         qc_buf_clean_up(&t->slots[i].line);
         free(t->slots[i].nodes);
         free(t->slots[i].socks);
@@ -1372,6 +1488,7 @@ int qc_curl_transport_new(const qc_curl_transport_options *opts,
     for (unsigned i = t->n_slots; i > 0; i--) {
         s_slot *s = &t->slots[i - 1];
         qc_buf_init(&s->url, 0);
+        qc_buf_init(&s->url_set, 0);
         qc_buf_init(&s->line, 0);
         s->next_free = t->free_list;
         t->free_list = s;
@@ -1432,8 +1549,7 @@ int qc_transport_put_file(qc_transport *base, const char *url,
     memset(&x, 0, sizeof(x));
     x.resp = resp;
     x.err = err;
-    qc_buf_init(&x.pending_name, S_MAX_LINE);
-    qc_buf_init(&x.pending_value, 0);
+    qc_buf_init(&x.fold, 0);
     qc_buf hostport;
     qc_buf_init(&hostport, 0);
 
@@ -1476,7 +1592,8 @@ int qc_transport_put_file(qc_transport *base, const char *url,
 
     if ((rc = s_slot_acquire(t, opts, &s, err)))
         goto out_no_slot;
-    if ((rc = s_setup_common(t, s, &x, url, proxy, opts, err)))
+    if ((rc = s_setup_common(t, s, &x, url, strlen(url), proxy, opts,
+                             err)))
         goto out;
     s->configured = 0; /* the upload options are not for the next request */
     if ((rc = s_build_headers(t, s, h, S_CL_LATE, (long long)total,
@@ -1521,7 +1638,6 @@ out_no_slot:
     if (x.upload)
         fclose(x.upload);
     qc_buf_clean_up(&hostport);
-    qc_buf_clean_up(&x.pending_name);
-    qc_buf_clean_up(&x.pending_value);
+    qc_buf_clean_up(&x.fold);
     return rc;
 }

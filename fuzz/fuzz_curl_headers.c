@@ -38,8 +38,7 @@ QC_FUZZ_ENTRY(curl_headers)
     memset(&x, 0, sizeof(x));
     x.resp = &resp;
     x.err = &err;
-    qc_buf_init(&x.pending_name, S_MAX_LINE);
-    qc_buf_init(&x.pending_value, 0);
+    qc_buf_init(&x.fold, 0);
     s_response_reset(&resp);
 
     const char *rest = fz_rest(&in, &len);
@@ -69,8 +68,8 @@ QC_FUZZ_ENTRY(curl_headers)
         }
         line += n;
     }
-    if (!stopped && x.have_pending)
-        (void)s_flush_pending(&x);
+    if (!stopped)
+        (void)s_end_pending(&x);
     FZ_REQUIRE(resp.headers.len <= S_MAX_HEADER_LINES);
     for (size_t i = 0; i < resp.headers.len; i++) {
         const qc_header *h = &resp.headers.items[i];
@@ -108,8 +107,7 @@ QC_FUZZ_ENTRY(curl_headers)
     }
     curl_slist_free_all(list);
     qc_buf_clean_up(&slot.line);
-    qc_buf_clean_up(&x.pending_name);
-    qc_buf_clean_up(&x.pending_value);
+    qc_buf_clean_up(&x.fold);
     qc_error_clean_up(&err);
     qc_http_response_clean_up(&resp);
     return 0;

@@ -579,6 +579,97 @@ QC_TEST(transport_keep_alive_reuse)
     qc_test_server_stop(srv);
 }
 
+/* One request of the sequence below: method, path, query, body, and an
+ * own Content-Length header when cl is set. */
+typedef struct {
+    const char *method;
+    const char *path;
+    const char *query;
+    const char *body;
+    const char *cl;
+} s_seq_req;
+
+/* Sends r through t to port; appends the bytes the server received for it
+ * (from *seen on) to out. Returns 0 or -1. */
+static int s_seq_send(qc_transport *t, qc_test_server *srv, const s_seq_req *r,
+                      size_t *seen, qc_buf *out)
+{
+    qc_http_request req;
+    int rc = -1;
+    if (s_req(&req, r->method, qc_test_server_port(srv), r->path, r->query,
+              r->body, r->body ? strlen(r->body) : 0) ||
+        s_hdr(&req, "X-A", r->path) ||
+        (r->cl && s_hdr(&req, "Content-Length", r->cl)))
+        goto out;
+    qc_http_response resp;
+    qc_http_response_init(&resp);
+    qc_send_options so = s_opts(2000, 5000);
+    int sent = qc_transport_send(t, &req, &so, &resp, NULL);
+    qc_http_response_clean_up(&resp);
+    size_t len = 0;
+    char *all = qc_test_server_received(srv, &len);
+    if (sent == QC_OK && all && len >= *seen &&
+        qc_buf_append(out, all + *seen, len - *seen) == QC_OK) {
+        *seen = len;
+        rc = 0;
+    }
+    free(all);
+out:
+    qc_http_request_clean_up(&req);
+    return rc;
+}
+
+/* A pooled handle keeps the options every request shares and gets only
+ * what differs: a sequence of requests of different methods, URLs and
+ * bodies through one connection puts on the wire exactly the bytes each
+ * request gets from a transport of its own. */
+QC_TEST(transport_reused_handle_sends_like_fresh)
+{
+    static const s_seq_req seq[] = {
+        {"GET", "/a", NULL, NULL, NULL},
+        {"POST", "/b", NULL, "{}", NULL},
+        {"POST", "/b", NULL, "{\"k\": 1}", NULL},
+        {"GET", "/a", "q=1", NULL, NULL},
+        {"DELETE", "/b", NULL, NULL, NULL},
+        {"POST", "/c", NULL, "xyz", "3"},
+        {"HEAD", "/a", NULL, NULL, NULL},
+        {"POST", "/b", NULL, "", NULL},
+        {"PUT", "/d", NULL, "pp", NULL},
+        {"GET", "/a", NULL, "g", NULL},
+        {"GET", "/a", NULL, NULL, NULL},
+        {"POST", "/b", NULL, "{}", NULL},
+        {"OPTIONS", "/o", NULL, "q", NULL},
+        {"POST", "/b", NULL, "{}", NULL},
+        {"GET", "/a", NULL, "g", NULL},
+        {"POST", "/b", NULL, "{}", NULL},
+    };
+    size_t n = sizeof(seq) / sizeof(seq[0]);
+    qc_test_server *srv = qc_test_server_start(NULL);
+    QC_CHECK(srv != NULL);
+    qc_buf fresh, reused;
+    qc_buf_init(&fresh, 0);
+    qc_buf_init(&reused, 0);
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        qc_transport *t = s_transport(1);
+        QC_CHECK(t != NULL);
+        QC_CHECK(s_seq_send(t, srv, &seq[i], &seen, &fresh) == 0);
+        qc_transport_destroy(t);
+    }
+    size_t conns = qc_test_server_connections(srv);
+    qc_transport *t = s_transport(1);
+    QC_CHECK(t != NULL);
+    for (size_t i = 0; i < n; i++)
+        QC_CHECK(s_seq_send(t, srv, &seq[i], &seen, &reused) == 0);
+    qc_transport_destroy(t);
+    QC_CHECK_EQ_INT(qc_test_server_connections(srv) - conns, 1);
+    QC_CHECK(fresh.len > 0);
+    QC_CHECK_EQ_MEM(reused.data, reused.len, fresh.data, fresh.len);
+    qc_buf_clean_up(&fresh);
+    qc_buf_clean_up(&reused);
+    qc_test_server_stop(srv);
+}
+
 QC_TEST(transport_connection_refused)
 {
     qc_transport *t = s_transport(1);
