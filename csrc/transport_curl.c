@@ -645,8 +645,7 @@ static int s_fold_pending(s_xfer *x, const char *more, size_t more_len)
         s_cb_fail(x, QC_ERR_NOMEM, "out of memory storing a response header");
         return 0;
     }
-    /* name and value share one allocation, owned by the list */
-    free(last->name);
+    /* the list's text storage keeps the old text until clean-up */
     h->len--;
     return s_store_header(x, b->data, name_len, b->data + name_len,
                           b->len - name_len);
