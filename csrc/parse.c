@@ -98,6 +98,7 @@ typedef struct s_ctx {
     int body_done;
     int body_depth; /* nesting of the body's JSON */
     s_jnode body;
+    char *body_copy; /* the body in the result arena, then S_BODY_PAD NULs */
 } s_ctx;
 
 /* ------------------------------------------------------------ helpers */
@@ -323,6 +324,7 @@ typedef struct s_reader {
     qc_buf stack; /* members/items of the containers being read */
     int depth;
     int max_depth; /* deepest nesting seen */
+    int nonascii;  /* a string held a byte from 0x80 up */
 } s_reader;
 
 static int s_read_value(s_reader *r, s_jnode *out);
@@ -423,6 +425,8 @@ static int s_read_string(s_reader *r, s_jnode *out)
     out->type = S_J_STR;
     out->flags = 0;
     r->p = close + 1;
+    if (high & 0x8080808080808080ULL)
+        r->nonascii = 1;
     if (!escaped) {
         out->u.str = start;
         out->len = (size_t)(close - start);
@@ -917,6 +921,7 @@ static int s_json_read(qc_arena *tmp, qc_arena *strs, const char *s,
     r.strs = strs;
     r.depth = 0;
     r.max_depth = 0;
+    r.nonascii = 0;
     qc_buf_init(&r.stack, 0);
     int rc = S_JSON_SYNTAX;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -1349,6 +1354,29 @@ static int s_too_deep(s_ctx *c)
                         "JSON document from a unicode string");
 }
 
+/* Bytes after the body's copy: NULs, so a reader may look one byte past
+ * the end and load eight bytes from any position up to it. */
+#define S_BODY_PAD 8
+
+/* Returns the body copied once into the result arena and followed by
+ * S_BODY_PAD NULs, or NULL when out of memory. */
+static const char *s_body_copy(s_ctx *c)
+{
+    if (c->body_copy)
+        return c->body_copy;
+    size_t len = c->resp->body.len;
+    if (len > SIZE_MAX - S_BODY_PAD)
+        return NULL;
+    char *copy = qc_arena_alloc(c->a, len + S_BODY_PAD);
+    if (!copy)
+        return NULL;
+    if (len)
+        memcpy(copy, c->resp->body.data, len);
+    memset(copy + len, 0, S_BODY_PAD);
+    c->body_copy = copy;
+    return copy;
+}
+
 /* Parses the body once, as _parse_body_as_json does: empty gives {}, text
  * json.loads refuses gives {"message": text}. max_depth is the nesting
  * json.loads manages at the caller's stack depth. Returns QC_OK with
@@ -1372,11 +1400,9 @@ static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
         /* The body is read from a copy in the result arena, so every
          * string of the tree lives as long as the result (s_copy points
          * at them). */
-        char *copy = qc_arena_alloc(c->a, len);
-        if (!copy)
+        s = s_body_copy(c);
+        if (!s)
             return QC_ERR_NOMEM;
-        memcpy(copy, s, len);
-        s = copy;
         rc = s_json_read(c->tmp, c->a, s, len, &c->body, &c->body_depth);
         if (rc == S_JSON_DEPTH || (rc == QC_OK && c->body_depth > max_depth))
             return s_too_deep(c);
@@ -2319,18 +2345,404 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
     return QC_OK;
 }
 
+/* ------------------------------------------------ one-pass body reading */
+
+/* A success reply's body is first read in one pass straight into the
+ * values of the output shape, without the intermediate tree. This reader
+ * gives up (S_FAST_NO) on anything the two-step path (s_body, then
+ * s_structure) might treat otherwise: a syntax error, a key given twice, a
+ * value its shape's handler refuses, a union not in its plain form,
+ * nesting deeper than S_FAST_DEPTH. The two-step path then reads the body
+ * again and has the last word, so this reader only has to agree with it
+ * on what it accepts. It reads the body's padded copy (s_body_copy): the
+ * byte at the end is a NUL, which nothing accepts. */
+#define S_FAST_NO 1003
+#define S_FAST_DEPTH 64
+
+static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out);
+
+/* Skips whitespace (the NUL after the body stops it). */
+static inline void s_fast_ws(s_reader *r)
+{
+    while (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t')
+        r->p++;
+}
+
+/* Steps over the ',' between two items and the whitespace after it
+ * (returns 1), or over the closing byte close (returns 0); returns -1 for
+ * anything else. */
+static inline int s_fast_next(s_reader *r, char close)
+{
+    s_fast_ws(r);
+    if (*r->p == ',') {
+        r->p++;
+        s_fast_ws(r);
+        return 1;
+    }
+    if (*r->p != close)
+        return -1;
+    r->p++;
+    return 0;
+}
+
+/* Steps into the container at r->p ('{' or '[') and the whitespace after.
+ * Returns 1 when it is empty (and steps over its closing byte too), 0
+ * when items follow, -1 when it is nested too deep. */
+static inline int s_fast_open(s_reader *r, char close)
+{
+    if (++r->depth > S_FAST_DEPTH)
+        return -1;
+    r->p++;
+    s_fast_ws(r);
+    if (*r->p != close)
+        return 0;
+    r->p++;
+    return 1;
+}
+
+/* Reads the '"'-started key at r->p and the ':' after it into key.
+ * Returns QC_OK, S_FAST_NO or QC_ERR_NOMEM. */
+static int s_fast_key(s_reader *r, s_jnode *key)
+{
+    if (*r->p != '"')
+        return S_FAST_NO;
+    int rc = s_read_string(r, key);
+    if (rc)
+        return rc;
+    s_fast_ws(r);
+    if (*r->p != ':')
+        return S_FAST_NO;
+    r->p++;
+    s_fast_ws(r);
+    return QC_OK;
+}
+
+/* Makes room for one more element of size elem in the arena array *items
+ * holding len of *cap, moving it to a block twice as large when full (the
+ * old one stays in the arena). Returns QC_OK or QC_ERR_NOMEM. */
+static int s_fast_grow(qc_arena *a, void **items, size_t len, size_t *cap,
+                       size_t elem)
+{
+    if (len < *cap)
+        return QC_OK;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / 2 / elem)
+        return QC_ERR_NOMEM;
+    void *n = qc_arena_alloc(a, ncap * elem);
+    if (!n)
+        return QC_ERR_NOMEM;
+    if (len)
+        memcpy(n, *items, len * elem);
+    *items = n;
+    *cap = ncap;
+    return QC_OK;
+}
+
+/* Returns whether two of the n string keys of p are equal (a Python dict
+ * would merge them), or n is too large to check here. */
+static int s_fast_dup_keys(const qc_pair *p, size_t n)
+{
+    if (n > 32)
+        return 1;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (p[i].key.u.s.len == p[j].key.u.s.len &&
+                memcmp(p[i].key.u.s.ptr, p[j].key.u.s.ptr,
+                       p[i].key.u.s.len) == 0)
+                return 1;
+    return 0;
+}
+
+/* Sets out to the list or map of the len items (NULL when none). */
+static void s_fast_set(qc_value *out, int type, void *items, size_t len)
+{
+    memset(out, 0, sizeof(*out));
+    out->type = (uint8_t)type;
+    if (type == QC_VAL_LIST) {
+        out->u.list.items = items;
+        out->u.list.len = len;
+    } else {
+        out->u.map.items = items;
+        out->u.map.len = len;
+    }
+}
+
+/* Reads any JSON value at r->p into out as s_copy makes it. */
+static int s_fast_any(s_reader *r, s_ctx *c, qc_value *out)
+{
+    size_t len = 0, cap = 0;
+    int rc, more;
+    void *items = NULL;
+    if (*r->p == '[') {
+        if ((more = s_fast_open(r, ']')) < 0)
+            return S_FAST_NO;
+        for (more = !more; more > 0; more = s_fast_next(r, ']')) {
+            qc_value *v;
+            rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*v));
+            if (rc)
+                return rc;
+            v = (qc_value *)items + len++;
+            if ((rc = s_fast_any(r, c, v)) != QC_OK)
+                return rc;
+        }
+        if (more < 0)
+            return S_FAST_NO;
+        r->depth--;
+        s_fast_set(out, QC_VAL_LIST, len ? items : NULL, len);
+        return QC_OK;
+    }
+    if (*r->p == '{') {
+        if ((more = s_fast_open(r, '}')) < 0)
+            return S_FAST_NO;
+        for (more = !more; more > 0; more = s_fast_next(r, '}')) {
+            qc_pair *p;
+            s_jnode key;
+            rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*p));
+            if (rc)
+                return rc;
+            p = (qc_pair *)items + len++;
+            if ((rc = s_fast_key(r, &key)) != QC_OK ||
+                (rc = s_copy(c, &key, &p->key)) != QC_OK ||
+                (rc = s_fast_any(r, c, &p->value)) != QC_OK)
+                return rc;
+        }
+        if (more < 0 || s_fast_dup_keys(items, len))
+            return S_FAST_NO;
+        r->depth--;
+        s_fast_set(out, QC_VAL_MAP, len ? items : NULL, len);
+        return QC_OK;
+    }
+    s_jnode n;
+    rc = s_read_value(r, &n);
+    return rc ? rc : s_copy(c, &n, out);
+}
+
+/* Returns the position in structure sh of the member whose JSON key is
+ * key, looking at *hint first (keys often come in the model's order) and
+ * setting *hint past the match; SIZE_MAX when there is none. */
+static size_t s_fast_member(const s_ctx *c, const qc_shape *sh,
+                            const s_jnode *key, size_t *hint)
+{
+    size_t count = sh->n_members, at = *hint < count ? *hint : 0;
+    const char *k = key->u.str;
+    size_t len = key->len;
+    for (size_t i = 0; i < count; i++) {
+        size_t jl;
+        const char *jn = s_json_name(qc_shape_member(c->m, sh, at), &jl);
+        if (jl == len &&
+            (len == 0 || (jn[0] == k[0] && jn[len - 1] == k[len - 1] &&
+                          memcmp(jn, k, len) == 0))) {
+            *hint = at + 1;
+            return at;
+        }
+        if (++at == count)
+            at = 0;
+    }
+    return SIZE_MAX;
+}
+
+/* A structure (r->p at '{'), as s_structure makes it: members in the
+ * model's order, null ones left out. Each member's value is read into its
+ * own slot of the pair array, which is then packed. */
+static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
+                            qc_value *out)
+{
+    size_t n = sh->n_members, hint = 0, kept = 0, set_count = 0;
+    uint64_t seen = 0, set = 0;
+    qc_pair *items = NULL;
+    int rc, more, is_union = (sh->flags & QC_SF_UNION) != 0;
+    if (n > 64)
+        return S_FAST_NO;
+    if (n && !(items = qc_arena_alloc(c->a, n * sizeof(*items))))
+        return QC_ERR_NOMEM;
+    if ((more = s_fast_open(r, '}')) < 0)
+        return S_FAST_NO;
+    for (more = !more; more > 0; more = s_fast_next(r, '}')) {
+        s_jnode key, skip;
+        if ((rc = s_fast_key(r, &key)) != QC_OK)
+            return rc;
+        size_t i = s_fast_member(c, sh, &key, &hint);
+        if (i == SIZE_MAX) {
+            /* Not a member: read and dropped (a union's every key counts). */
+            if (is_union)
+                return S_FAST_NO;
+            int depth = r->depth;
+            rc = s_read_value(r, &skip);
+            if (rc || r->max_depth > S_FAST_DEPTH)
+                return rc ? rc : S_FAST_NO;
+            r->depth = depth;
+            continue;
+        }
+        uint64_t bit = (uint64_t)1 << i;
+        if (seen & bit)
+            return S_FAST_NO; /* given twice */
+        seen |= bit;
+        if (*r->p == 'n') {
+            if (!s_literal(r, "null"))
+                return S_FAST_NO;
+            continue; /* a null member is left out */
+        }
+        rc = s_fast_value(r, c, qc_shape_member(c->m, sh, i)->shape,
+                          &items[i].value);
+        if (rc)
+            return rc;
+        set |= bit;
+        set_count++;
+    }
+    if (more < 0 || (is_union && set_count != 1))
+        return S_FAST_NO;
+    r->depth--;
+    for (size_t i = 0; i < n && kept < set_count; i++) {
+        if (!(set >> i & 1))
+            continue;
+        const qc_member *mem = qc_shape_member(c->m, sh, i);
+        if (kept != i)
+            items[kept].value = items[i].value;
+        s_set_key(&items[kept].key, mem->name, mem->name_len);
+        kept++;
+    }
+    memset(out, 0, sizeof(*out));
+    out->type = QC_VAL_MAP;
+    out->u.map.items = items;
+    out->u.map.len = kept;
+    return QC_OK;
+}
+
+/* A list (r->p at '['), as s_list makes it: null items kept. */
+static int s_fast_list(s_reader *r, s_ctx *c, const qc_shape *sh,
+                       qc_value *out)
+{
+    size_t len = 0, cap = 0;
+    void *items = NULL;
+    int rc, more;
+    if ((more = s_fast_open(r, ']')) < 0)
+        return S_FAST_NO;
+    for (more = !more; more > 0; more = s_fast_next(r, ']')) {
+        qc_value *v;
+        rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*v));
+        if (rc)
+            return rc;
+        v = (qc_value *)items + len++;
+        if (*r->p == 'n') {
+            if (!s_literal(r, "null"))
+                return S_FAST_NO;
+            qc_value_set_null(v);
+            continue;
+        }
+        if ((rc = s_fast_value(r, c, sh->member, v)) != QC_OK)
+            return rc;
+    }
+    if (more < 0)
+        return S_FAST_NO;
+    r->depth--;
+    s_fast_set(out, QC_VAL_LIST, len ? items : NULL, len);
+    return QC_OK;
+}
+
+/* A map (r->p at '{'), as s_map makes it, when no key is given twice. */
+static int s_fast_map(s_reader *r, s_ctx *c, const qc_shape *sh,
+                      qc_value *out)
+{
+    size_t len = 0, cap = 0;
+    void *items = NULL;
+    int rc, more;
+    if ((more = s_fast_open(r, '}')) < 0)
+        return S_FAST_NO;
+    for (more = !more; more > 0; more = s_fast_next(r, '}')) {
+        qc_pair *p;
+        s_jnode key;
+        rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*p));
+        if (rc)
+            return rc;
+        p = (qc_pair *)items + len++;
+        if ((rc = s_fast_key(r, &key)) != QC_OK ||
+            (rc = s_shape(c, sh->key, &key, &p->key)) != QC_OK ||
+            (rc = s_fast_value(r, c, sh->value, &p->value)) != QC_OK)
+            return rc;
+        /* The keys are compared as strings below. */
+        if (p->key.type != QC_VAL_STRING)
+            return S_FAST_NO;
+    }
+    if (more < 0 || s_fast_dup_keys(items, len))
+        return S_FAST_NO;
+    r->depth--;
+    s_fast_set(out, QC_VAL_MAP, len ? items : NULL, len);
+    return QC_OK;
+}
+
+/* Reads the value at r->p into out through shape si. */
+static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out)
+{
+    const qc_shape *sh = &c->m->shapes[si];
+    char ch = *r->p;
+    if (ch == '{' || ch == '[') {
+        switch (sh->type) {
+        case QC_T_STRUCTURE:
+            return ch == '{' ? s_fast_structure(r, c, sh, out) : S_FAST_NO;
+        case QC_T_LIST:
+            return ch == '[' ? s_fast_list(r, c, sh, out) : S_FAST_NO;
+        case QC_T_MAP:
+            return ch == '{' ? s_fast_map(r, c, sh, out) : S_FAST_NO;
+        case QC_T_STRING:
+        case QC_T_DOCUMENT:
+            return s_fast_any(r, c, out);
+        default:
+            return S_FAST_NO; /* the two-step path refuses it */
+        }
+    }
+    s_jnode n;
+    int rc = s_read_value(r, &n);
+    if (rc == QC_OK)
+        rc = s_shape(c, si, &n, out);
+    return rc;
+}
+
+/* Reads the body as structure sh into out in one pass. Returns QC_OK, or
+ * nonzero when the two-step path has to read it (c->err untouched). */
+static int s_fast_body(s_ctx *c, const qc_shape *sh, qc_value *out)
+{
+    size_t len = c->resp->body.len;
+    const char *s = s_body_copy(c);
+    if (!s || len == 0)
+        return S_FAST_NO;
+    s_reader r;
+    memset(&r, 0, sizeof(r));
+    r.p = s;
+    r.end = s + len;
+    r.tmp = c->tmp;
+    r.strs = c->a;
+    qc_error *err = c->err;
+    c->err = NULL; /* the two-step path words the errors */
+    s_fast_ws(&r);
+    int rc = *r.p == '{' ? s_fast_structure(&r, c, sh, out) : S_FAST_NO;
+    c->err = err;
+    qc_buf_clean_up(&r.stack);
+    if (rc)
+        return rc;
+    s_fast_ws(&r);
+    if (r.p != r.end)
+        return S_FAST_NO; /* "Extra data" */
+    /* Bytes outside strings were ASCII; check the strings that were not. */
+    if (r.nonascii && s_check_utf8(s, len, NULL) != QC_OK)
+        return S_FAST_NO;
+    return QC_OK;
+}
+
 /* Merges the body members parsed with structure shape sh into top. */
 static int s_payload(s_ctx *c, const qc_shape *sh, int max_depth,
                      qc_value *top, size_t cap)
 {
     const s_jnode *body;
     qc_value parsed;
-    int rc = s_body(c, max_depth, &body);
-    if (rc)
-        return rc;
-    rc = s_structure(c, sh, body, &parsed);
-    if (rc)
-        return rc;
+    int rc;
+    if (c->body_done || s_fast_body(c, sh, &parsed) != QC_OK) {
+        rc = s_body(c, max_depth, &body);
+        if (rc)
+            return rc;
+        rc = s_structure(c, sh, body, &parsed);
+        if (rc)
+            return rc;
+    }
     if (parsed.type != QC_VAL_MAP)
         return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
                             "Unable to parse the response: the body is JSON "
