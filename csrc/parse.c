@@ -79,19 +79,23 @@ struct s_jmember {
 
 /* One reply header as botocore's HTTPHeaders holds it. */
 typedef struct s_hdr {
-    const char *name; /* first spelling seen, latin-1 decoded to UTF-8 */
-    size_t name_len;
-    const char *lname; /* lower-cased (in the result arena) */
+    size_t first;      /* its first line in the reply's headers (the
+                          spelling of the name botocore keeps) */
+    const char *lname; /* lower-cased, latin-1 decoded to UTF-8 (in the
+                          result arena, NUL-terminated) */
     size_t lname_len;
     char *value; /* values joined with ", " (in the result arena) */
     size_t value_len;
+    size_t value_room; /* bytes reserved for value */
+    int lname_ascii;   /* lname is ASCII */
+    int value_ascii;   /* value is ASCII */
 } s_hdr;
 
 typedef struct s_ctx {
     const qc_model *m;
     const qc_http_response *resp;
     qc_arena *a;   /* the result */
-    qc_arena *tmp; /* scratch freed on return */
+    qc_arena *tmp; /* scratch freed on return (s_tmp makes it) */
     qc_error *err;
     s_hdr *hdrs;
     size_t n_hdrs;
@@ -102,6 +106,15 @@ typedef struct s_ctx {
 } s_ctx;
 
 /* ------------------------------------------------------------ helpers */
+
+/* Returns the scratch arena, made at its first use (qc_parse_response
+ * frees it), or NULL when out of memory. */
+static qc_arena *s_tmp(s_ctx *c)
+{
+    if (!c->tmp)
+        c->tmp = qc_arena_new();
+    return c->tmp;
+}
 
 /* Returns Python's type name for what json.loads gives for n. */
 static const char *s_pytype(const s_jnode *n)
@@ -319,7 +332,7 @@ static size_t s_put_utf8(char *w, unsigned cp)
 typedef struct s_reader {
     const char *p;
     const char *end;
-    qc_arena *tmp;  /* scratch: arrays, number text */
+    s_ctx *c;       /* scratch (s_tmp): arrays, number text */
     qc_arena *strs; /* decoded (escaped) strings: the result arena */
     qc_buf stack; /* members/items of the containers being read */
     int depth;
@@ -328,6 +341,12 @@ typedef struct s_reader {
 } s_reader;
 
 static int s_read_value(s_reader *r, s_jnode *out);
+
+/* Returns the reader's scratch arena, or NULL when out of memory. */
+static qc_arena *s_rtmp(s_reader *r)
+{
+    return s_tmp(r->c);
+}
 
 /* Returns whether ch is an ASCII digit. */
 static int s_is_digit(char ch)
@@ -503,7 +522,7 @@ static int s_strtod(qc_arena *tmp, const char *s, size_t len, double *out)
 {
     const char *dp = localeconv()->decimal_point;
     size_t dpl = dp && dp[0] ? strlen(dp) : 1;
-    if (len > (SIZE_MAX - 1) / dpl)
+    if (!tmp || len > (SIZE_MAX - 1) / dpl)
         return QC_ERR_NOMEM;
     char *t = qc_arena_alloc(tmp, len * dpl + 1);
     if (!t)
@@ -625,7 +644,7 @@ static int s_read_number(s_reader *r, s_jnode *out)
         out->len = 0;
         if (s_fast_double(s, (size_t)(q - s), &out->u.f))
             return QC_OK;
-        return s_strtod(r->tmp, s, (size_t)(q - s), &out->u.f);
+        return s_strtod(s_rtmp(r), s, (size_t)(q - s), &out->u.f);
     }
     if ((size_t)(int_end - s) - (*s == '-') > S_MAX_INT_DIGITS)
         return S_JSON_SYNTAX;
@@ -695,6 +714,8 @@ static int s_dedupe(qc_arena *tmp, s_jmember *mem, size_t *n)
         *n = kept;
         return QC_OK;
     }
+    if (!tmp)
+        return QC_ERR_NOMEM;
     s_keyidx *ix = qc_arena_alloc(tmp, len * sizeof(*ix));
     unsigned char *drop = qc_arena_alloc(tmp, len);
     if (!ix || !drop)
@@ -745,7 +766,8 @@ static inline int s_push(s_reader *r, const void *elem, size_t elem_size)
 static void *s_pop_items(s_reader *r, size_t base, size_t elem_size,
                          size_t count)
 {
-    void *items = qc_arena_alloc(r->tmp, count * elem_size);
+    qc_arena *tmp = s_rtmp(r);
+    void *items = tmp ? qc_arena_alloc(tmp, count * elem_size) : NULL;
     if (items && count)
         memcpy(items, r->stack.data + base, count * elem_size);
     r->stack.len = base;
@@ -836,7 +858,7 @@ static int s_read_object(s_reader *r, s_jnode *out)
     s_jmember *mem = s_pop_items(r, base, sizeof(s_jmember), count);
     if (!mem)
         return QC_ERR_NOMEM;
-    rc = s_dedupe(r->tmp, mem, &count);
+    rc = s_dedupe(s_rtmp(r), mem, &count);
     if (rc)
         return rc;
     out->type = S_J_OBJ;
@@ -911,13 +933,13 @@ static int s_read_value(s_reader *r, s_jnode *out)
  * S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT. The tree
  * lives in tmp; its strings point into s or, when they had escapes, at
  * their decoded text in strs. */
-static int s_json_read(qc_arena *tmp, qc_arena *strs, const char *s,
+static int s_json_read(s_ctx *c, qc_arena *strs, const char *s,
                        size_t len, s_jnode *out, int *depth)
 {
     s_reader r;
     r.p = s;
     r.end = s + len;
-    r.tmp = tmp;
+    r.c = c;
     r.strs = strs;
     r.depth = 0;
     r.max_depth = 0;
@@ -1090,10 +1112,13 @@ static int s_py_int_text(s_ctx *c, const char *s, size_t len, qc_value *out)
 {
     const char *t;
     size_t n;
-    int rc = s_py_ascii(c->tmp, s, len, &t, &n);
+    qc_arena *tmp = s_tmp(c);
+    if (!tmp)
+        return QC_ERR_NOMEM;
+    int rc = s_py_ascii(tmp, s, len, &t, &n);
     if (rc)
         return rc;
-    char *d = qc_arena_alloc(c->tmp, n + 1);
+    char *d = qc_arena_alloc(tmp, n + 1);
     if (!d)
         return QC_ERR_NOMEM;
     size_t i = 0, k = 0, digits = 0;
@@ -1140,10 +1165,13 @@ static int s_py_float_text(s_ctx *c, const char *s, size_t len, double *out)
 {
     const char *t;
     size_t n;
-    int rc = s_py_ascii(c->tmp, s, len, &t, &n);
+    qc_arena *tmp = s_tmp(c);
+    if (!tmp)
+        return QC_ERR_NOMEM;
+    int rc = s_py_ascii(tmp, s, len, &t, &n);
     if (rc)
         return rc;
-    char *d = qc_arena_alloc(c->tmp, n + 1);
+    char *d = qc_arena_alloc(tmp, n + 1);
     if (!d)
         return QC_ERR_NOMEM;
     /* Underscores only between digits, then dropped. */
@@ -1201,7 +1229,7 @@ static int s_py_float_text(s_ctx *c, const char *s, size_t len, double *out)
     }
     if (i != k)
         return S_PY_VALUE;
-    return s_strtod(c->tmp, d, k, out);
+    return s_strtod(tmp, d, k, out);
 }
 
 /* ------------------------------------------------------------- headers */
@@ -1241,95 +1269,131 @@ static size_t s_latin1(char *w, const char *s, size_t len, int lower)
     return n;
 }
 
+/* Headers up to this many are matched by a linear search, more through
+ * a hash table. */
+#define S_HDR_LINEAR 16
+
+/* Returns the position among c->hdrs of the header whose lower-cased name
+ * is (ln, len), or c->n_hdrs when there is none yet. slot (nb entries, a
+ * power of two) is the hash table when there are many headers, else NULL;
+ * *pos gets the table entry to fill for a new name. */
+static size_t s_hdr_find(const s_ctx *c, size_t *slot, size_t nb,
+                         const char *ln, size_t len, size_t *pos)
+{
+    if (!slot) {
+        for (size_t u = 0; u < c->n_hdrs; u++)
+            if (c->hdrs[u].lname_len == len &&
+                memcmp(c->hdrs[u].lname, ln, len) == 0)
+                return u;
+        return c->n_hdrs;
+    }
+    uint64_t hash = 1469598103934665603ULL;
+    for (size_t k = 0; k < len; k++)
+        hash = (hash ^ (unsigned char)ln[k]) * 1099511628211ULL;
+    size_t at = (size_t)hash & (nb - 1);
+    while (slot[at] != SIZE_MAX) {
+        const s_hdr *e = &c->hdrs[slot[at]];
+        if (e->lname_len == len && memcmp(e->lname, ln, len) == 0)
+            return slot[at];
+        at = (at + 1) & (nb - 1);
+    }
+    *pos = at;
+    return c->n_hdrs;
+}
+
 /* Builds c->hdrs from the reply: names lower-cased, in first-seen order,
  * values of repeated names joined with ", " (urllib3's HTTPHeaderDict),
- * all text decoded from latin-1 as http.client does. */
+ * all text decoded from latin-1 as http.client does. Everything lives in
+ * one block of the result arena. */
 static int s_merge_headers(s_ctx *c)
 {
     const qc_headers *h = &c->resp->headers;
-    size_t n = h->len;
+    size_t n = h->len, text = 0, nb = 0;
     c->n_hdrs = 0;
     if (n == 0)
         return QC_OK;
-    if (n > SIZE_MAX / 4 / sizeof(size_t))
+    if (n > SIZE_MAX / 8 / sizeof(s_hdr))
         return QC_ERR_NOMEM;
-    size_t nb = 16;
-    while (nb < n * 2)
-        nb *= 2;
-    size_t *slot = qc_arena_alloc(c->tmp, nb * sizeof(size_t));
-    size_t *uniq = qc_arena_alloc(c->tmp, n * sizeof(size_t));
-    unsigned char *seen = qc_arena_alloc(c->tmp, n);
-    c->hdrs = qc_arena_alloc(c->tmp, n * sizeof(s_hdr));
-    if (!slot || !uniq || !seen || !c->hdrs)
+    if (n > S_HDR_LINEAR)
+        for (nb = 16; nb < n * 2;)
+            nb *= 2;
+    /* Room per line: its lower-cased name, its value, ", " and NULs
+     * (latin-1 text is at most twice as long in UTF-8). */
+    for (size_t i = 0; i < n; i++) {
+        const qc_header *x = &h->items[i];
+        if (x->name_len > SIZE_MAX / 8 || x->value_len > SIZE_MAX / 8)
+            return QC_ERR_NOMEM;
+        size_t need = x->name_len * 2 + x->value_len * 2 + 4;
+        if (text > SIZE_MAX / 2 - need)
+            return QC_ERR_NOMEM;
+        text += need;
+    }
+    size_t head = n * sizeof(s_hdr) + (n + nb) * sizeof(size_t);
+    if (text > SIZE_MAX / 2 - head)
         return QC_ERR_NOMEM;
-    memset(seen, 0, n);
+    char *block = qc_arena_alloc(c->a, head + text);
+    if (!block)
+        return QC_ERR_NOMEM;
+    c->hdrs = (s_hdr *)(void *)block;
+    size_t *uniq = (size_t *)(void *)(block + n * sizeof(s_hdr));
+    size_t *slot = nb ? uniq + n : NULL;
+    char *w = block + head;
     for (size_t i = 0; i < nb; i++)
         slot[i] = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const qc_header *x = &h->items[i];
-        if (x->name_len > SIZE_MAX / 2 - 1 || x->value_len > SIZE_MAX / 2 - 1)
-            return QC_ERR_NOMEM;
-        char *ln = qc_arena_alloc(c->a, x->name_len * 2 + 1);
-        if (!ln)
-            return QC_ERR_NOMEM;
-        size_t lnl = s_latin1(ln, x->name, x->name_len, 1);
-        ln[lnl] = '\0';
-        uint64_t hash = 1469598103934665603ULL;
-        for (size_t k = 0; k < lnl; k++)
-            hash = (hash ^ (unsigned char)ln[k]) * 1099511628211ULL;
-        size_t pos = (size_t)hash & (nb - 1);
-        while (slot[pos] != SIZE_MAX) {
-            const s_hdr *e = &c->hdrs[slot[pos]];
-            if (e->lname_len == lnl && memcmp(e->lname, ln, lnl) == 0)
-                break;
-            pos = (pos + 1) & (nb - 1);
-        }
-        if (slot[pos] == SIZE_MAX) {
-            s_hdr *e = &c->hdrs[c->n_hdrs];
-            char *on = qc_arena_alloc(c->tmp, x->name_len * 2 + 1);
-            if (!on)
-                return QC_ERR_NOMEM;
-            e->name_len = s_latin1(on, x->name, x->name_len, 0);
-            e->name = on;
-            e->lname = ln;
+        size_t lnl = s_latin1(w, x->name, x->name_len, 1), pos = 0;
+        w[lnl] = '\0';
+        size_t u = s_hdr_find(c, slot, nb, w, lnl, &pos);
+        s_hdr *e = &c->hdrs[u];
+        if (u == c->n_hdrs) {
+            e->first = i;
+            e->lname = w;
             e->lname_len = lnl;
+            e->lname_ascii = lnl == x->name_len;
             e->value = NULL;
             e->value_len = 0;
-            slot[pos] = c->n_hdrs++;
+            e->value_room = 0;
+            e->value_ascii = 1;
+            if (slot)
+                slot[pos] = u;
+            c->n_hdrs++;
+            w += lnl + 1;
         } else {
-            c->hdrs[slot[pos]].value_len += 2; /* ", " */
+            e->value_room += 2; /* ", " */
         }
-        uniq[i] = slot[pos];
-        c->hdrs[slot[pos]].value_len += x->value_len * 2;
+        uniq[i] = u;
+        e->value_room += x->value_len * 2;
     }
     for (size_t u = 0; u < c->n_hdrs; u++) {
-        c->hdrs[u].value = qc_arena_alloc(c->a, c->hdrs[u].value_len + 1);
-        if (!c->hdrs[u].value)
-            return QC_ERR_NOMEM;
-        c->hdrs[u].value_len = 0;
+        c->hdrs[u].value = w;
+        w += c->hdrs[u].value_room + 1;
     }
     for (size_t i = 0; i < n; i++) {
+        const qc_header *x = &h->items[i];
         s_hdr *e = &c->hdrs[uniq[i]];
-        if (seen[uniq[i]]) {
+        if (i != e->first) {
             memcpy(e->value + e->value_len, ", ", 2);
             e->value_len += 2;
         }
-        seen[uniq[i]] = 1;
-        e->value_len += s_latin1(e->value + e->value_len, h->items[i].value,
-                                 h->items[i].value_len, 0);
+        size_t vl = s_latin1(e->value + e->value_len, x->value, x->value_len,
+                             0);
+        e->value_ascii &= vl == x->value_len;
+        e->value_len += vl;
         e->value[e->value_len] = '\0';
     }
     return QC_OK;
 }
 
-/* Returns the merged header named name (any case, ASCII), or NULL. */
-static const s_hdr *s_header(const s_ctx *c, const char *name)
+/* Returns the merged header named (name, n) (any case, ASCII), or NULL. */
+static const s_hdr *s_header(const s_ctx *c, const char *name, size_t n)
 {
-    size_t n = strlen(name);
     for (size_t i = 0; i < c->n_hdrs; i++) {
         const s_hdr *e = &c->hdrs[i];
         if (e->lname_len != n)
             continue;
+        if (memcmp(e->lname, name, n) == 0)
+            return e; /* name in lower case */
         size_t k;
         for (k = 0; k < n; k++) {
             char ch = name[k];
@@ -1342,6 +1406,21 @@ static const s_hdr *s_header(const s_ctx *c, const char *name)
             return e;
     }
     return NULL;
+}
+
+/* Points v at the text (s, len) of a header (nchars counted unless the
+ * text is known to be ASCII). */
+static void s_set_hdr_text(qc_value *v, const char *s, size_t len, int ascii)
+{
+    if (!ascii) {
+        s_set_text(v, s, len, 0);
+        return;
+    }
+    memset(v, 0, sizeof(*v));
+    v->type = QC_VAL_STRING;
+    v->u.s.ptr = s;
+    v->u.s.len = len;
+    v->u.s.nchars = len;
 }
 
 /* ---------------------------------------------------------------- body */
@@ -1403,11 +1482,12 @@ static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
         s = s_body_copy(c);
         if (!s)
             return QC_ERR_NOMEM;
-        rc = s_json_read(c->tmp, c->a, s, len, &c->body, &c->body_depth);
+        rc = s_json_read(c, c->a, s, len, &c->body, &c->body_depth);
         if (rc == S_JSON_DEPTH || (rc == QC_OK && c->body_depth > max_depth))
             return s_too_deep(c);
         if (rc == S_JSON_SYNTAX) {
-            s_jmember *mem = qc_arena_alloc(c->tmp, sizeof(*mem));
+            qc_arena *tmp = s_tmp(c);
+            s_jmember *mem = tmp ? qc_arena_alloc(tmp, sizeof(*mem)) : NULL;
             if (!mem)
                 return QC_ERR_NOMEM;
             memset(mem, 0, sizeof(*mem));
@@ -1830,7 +1910,8 @@ static int s_timestamp(s_ctx *c, const qc_shape *sh, const s_jnode *n,
         return QC_OK;
     case S_J_INT: {
         qc_value iv;
-        int rc = s_int_from_digits(c->tmp, n->u.str, n->len, &iv);
+        int rc = s_tmp(c) ? s_int_from_digits(c->tmp, n->u.str, n->len, &iv)
+                          : QC_ERR_NOMEM;
         if (rc)
             return rc;
         if (iv.flags & QC_VALF_BIGINT || iv.u.i < S_MIN_SEC ||
@@ -2117,7 +2198,9 @@ static int s_integer(s_ctx *c, const qc_shape *sh, const s_jnode *n,
             return QC_OK;
         }
         int len = snprintf(NULL, 0, "%.0f", d);
-        char *t = len > 0 ? qc_arena_alloc(c->tmp, (size_t)len + 1) : NULL;
+        char *t = len > 0 && s_tmp(c)
+                      ? qc_arena_alloc(c->tmp, (size_t)len + 1)
+                      : NULL;
         if (!t)
             return QC_ERR_NOMEM;
         snprintf(t, (size_t)len + 1, "%.0f", d);
@@ -2150,7 +2233,7 @@ static int s_float(s_ctx *c, const qc_shape *sh, const s_jnode *n,
         qc_value_set_float(out, n->type == S_J_TRUE ? 1.0 : 0.0);
         return QC_OK;
     case S_J_INT:
-        rc = s_strtod(c->tmp, n->u.str, n->len, &d);
+        rc = s_strtod(s_tmp(c), n->u.str, n->len, &d);
         if (rc)
             return rc;
         if (isinf(d))
@@ -2269,7 +2352,7 @@ static int s_header_member(s_ctx *c, const qc_member *mem, const s_hdr *h,
         if (rc)
             return rc;
         int depth;
-        rc = s_json_read(c->tmp, c->a, raw.u.s.ptr, raw.u.s.len, &node,
+        rc = s_json_read(c, c->a, raw.u.s.ptr, raw.u.s.len, &node,
                          &depth);
         if (rc == S_JSON_SYNTAX || rc == S_JSON_DEPTH)
             return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
@@ -2319,18 +2402,24 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
                 }
                 if (j < pl)
                     continue;
+                /* The key is the first spelling of the name. */
+                const qc_header *x = &c->resp->headers.items[h->first];
+                char *on = qc_arena_alloc(c->a, x->name_len * 2 + 1);
+                if (!on) {
+                    rc = QC_ERR_NOMEM;
+                    break;
+                }
+                size_t nl = s_latin1(on, x->name, x->name_len, 0);
+                on[nl] = '\0';
                 qc_pair *p = &v.u.map.items[v.u.map.len++];
-                rc = s_set_copy(c->a, &p->key, h->name + pl, h->name_len - pl,
-                                0);
-                s_set_text(&p->value, h->value, h->value_len, 0);
+                s_set_text(&p->key, on + pl, nl - pl, 0);
+                s_set_hdr_text(&p->value, h->value, h->value_len,
+                               h->value_ascii);
             }
         } else if (mem->location == QC_LOC_HEADER) {
             size_t hl;
             const char *hn = s_json_name(mem, &hl);
-            char *name = qc_arena_strndup(c->tmp, hn, hl);
-            if (!name)
-                return QC_ERR_NOMEM;
-            const s_hdr *h = s_header(c, name);
+            const s_hdr *h = s_header(c, hn, hl);
             if (!h)
                 continue;
             rc = s_header_member(c, mem, h, &v);
@@ -2364,8 +2453,141 @@ static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out);
 /* Skips whitespace (the NUL after the body stops it). */
 static inline void s_fast_ws(s_reader *r)
 {
-    while (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t')
+    while ((unsigned char)*r->p <= ' ' &&
+           (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
         r->p++;
+}
+
+/* Returns the first '"', '\\' or control byte from q on (the NUL after the
+ * body at the latest), eight bytes at a time; *high gets the bytes before
+ * it ORed together. */
+static inline const char *s_fast_scan(const char *q, uint64_t *high)
+{
+    const uint64_t lo = 0x0101010101010101ULL, hi = lo << 7;
+    uint64_t acc = 0;
+    for (;;) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        /* As in s_read_string: the lowest flagged byte is the first stop. */
+        uint64_t stop = ((w - lo * 0x20) | ((w ^ (lo * '"')) - lo) |
+                         ((w ^ (lo * '\\')) - lo)) &
+                        ~w & hi;
+        if (stop) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            acc |= w & ((stop & (0 - stop)) - 1);
+            q += __builtin_ctzll(stop) >> 3;
+#else
+            while (!s_string_stop[(unsigned char)*q])
+                acc |= (unsigned char)*q++;
+#endif
+            *high = acc;
+            return q;
+        }
+        acc |= w;
+        q += 8;
+    }
+}
+
+/* Reads the string at r->p (a '"') as s_read_string does: text without
+ * escapes is found here, the rest is left to s_read_string. */
+static inline int s_fast_string(s_reader *r, s_jnode *out)
+{
+    uint64_t high;
+    const char *start = r->p + 1, *q = s_fast_scan(start, &high);
+    if (*q != '"')
+        return s_read_string(r, out); /* escapes, or a syntax error */
+    out->type = S_J_STR;
+    out->flags = S_JF_ASCII;
+    out->u.str = start;
+    out->len = (size_t)(q - start);
+    if (high & 0x8080808080808080ULL) {
+        out->flags = 0;
+        r->nonascii = 1;
+    }
+    r->p = q + 1;
+    return QC_OK;
+}
+
+/* Reads the number at r->p as s_read_number does, converting it in the
+ * same pass: a FLOAT gets its value (s_fast_double's exact cases, else
+ * s_strtod), an INT its text and, when it has at most 18 digits, *small
+ * and *is_small = 1. */
+static int s_fast_number(s_reader *r, s_jnode *out, int64_t *small,
+                         int *is_small)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                   1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *s = r->p, *q = s;
+    int neg = *q == '-', digits = 0, exp10 = 0, is_float = 0;
+    uint64_t m = 0;
+    q += neg;
+    if (*q == '0') {
+        q++;
+    } else if (*q >= '1' && *q <= '9') {
+        for (; s_is_digit(*q); q++)
+            if (++digits <= 19)
+                m = m * 10 + (uint64_t)(*q - '0');
+    } else {
+        return S_JSON_SYNTAX;
+    }
+    const char *int_end = q;
+    if (*q == '.' && s_is_digit(q[1])) {
+        is_float = 1;
+        for (q++; s_is_digit(*q); q++) {
+            exp10--;
+            if (m == 0 && *q == '0')
+                continue; /* leading zeros */
+            if (++digits <= 19)
+                m = m * 10 + (uint64_t)(*q - '0');
+        }
+    }
+    if (*q == 'e' || *q == 'E') {
+        const char *e = q + 1;
+        int eneg = *e == '-', ev = 0, ed = 0;
+        e += *e == '-' || *e == '+';
+        for (; s_is_digit(*e); e++)
+            if (++ed <= 4)
+                ev = ev * 10 + (*e - '0');
+        if (ed) {
+            is_float = 1;
+            q = e;
+            if (ed > 4)
+                digits = 20; /* not exact here */
+            exp10 += eneg ? -ev : ev;
+        }
+    }
+    r->p = q;
+    out->flags = 0;
+    *is_small = 0;
+    if (is_float) {
+        out->type = S_J_FLOAT;
+        out->len = 0;
+        if (m == 0 && digits <= 19) {
+            out->u.f = neg ? -0.0 : 0.0;
+            return QC_OK;
+        }
+        if (digits <= 19 && m <= ((uint64_t)1 << 53) && exp10 >= -22 &&
+            exp10 <= 22) {
+            double d = exp10 < 0 ? (double)m / pow10[-exp10]
+                                 : (double)m * pow10[exp10];
+            out->u.f = neg ? -d : d;
+            return QC_OK;
+        }
+        return s_strtod(s_rtmp(r), s, (size_t)(q - s), &out->u.f);
+    }
+    if ((size_t)(int_end - s) - (size_t)neg > S_MAX_INT_DIGITS)
+        return S_JSON_SYNTAX;
+    out->type = S_J_INT;
+    out->u.str = s;
+    out->len = (size_t)(q - s);
+    if (digits <= 18) {
+        *small = neg ? -(int64_t)m : (int64_t)m;
+        *is_small = 1;
+    }
+    return QC_OK;
 }
 
 /* Steps over the ',' between two items and the whitespace after it
@@ -2406,7 +2628,7 @@ static int s_fast_key(s_reader *r, s_jnode *key)
 {
     if (*r->p != '"')
         return S_FAST_NO;
-    int rc = s_read_string(r, key);
+    int rc = s_fast_string(r, key);
     if (rc)
         return rc;
     s_fast_ws(r);
@@ -2691,7 +2913,28 @@ static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out)
         }
     }
     s_jnode n;
-    int rc = s_read_value(r, &n);
+    int64_t small;
+    int rc, is_small;
+    if (ch == '"') {
+        rc = s_fast_string(r, &n);
+        if (rc == QC_OK && sh->type == QC_T_STRING && n.flags == S_JF_ASCII) {
+            memset(out, 0, sizeof(*out)); /* as s_copy makes it */
+            out->type = QC_VAL_STRING;
+            out->u.s.ptr = n.u.str;
+            out->u.s.len = n.len;
+            out->u.s.nchars = n.len;
+            return QC_OK;
+        }
+    } else if ((ch >= '0' && ch <= '9') || (ch == '-' && r->p[1] != 'I')) {
+        rc = s_fast_number(r, &n, &small, &is_small);
+        if (rc == QC_OK && is_small &&
+            (sh->type == QC_T_INTEGER || sh->type == QC_T_LONG)) {
+            qc_value_set_int(out, small); /* as s_int_from_digits does */
+            return QC_OK;
+        }
+    } else {
+        rc = s_read_value(r, &n);
+    }
     if (rc == QC_OK)
         rc = s_shape(c, si, &n, out);
     return rc;
@@ -2709,7 +2952,7 @@ static int s_fast_body(s_ctx *c, const qc_shape *sh, qc_value *out)
     memset(&r, 0, sizeof(r));
     r.p = s;
     r.end = s + len;
-    r.tmp = c->tmp;
+    r.c = c;
     r.strs = c->a;
     qc_error *err = c->err;
     c->err = NULL; /* the two-step path words the errors */
@@ -2972,7 +3215,7 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
     if (rc)
         return rc;
     if (set) {
-        const s_hdr *q = s_header(c, "x-amzn-query-error");
+        const s_hdr *q = s_header(c, "x-amzn-query-error", 18);
         if (q) {
             const char *semi = memchr(q->value, ';', q->value_len);
             if (semi && semi != q->value &&
@@ -2994,7 +3237,7 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
             return rc;
     }
     /* RestJSONParser._inject_error_code. */
-    const s_hdr *et = s_header(c, "x-amzn-errortype");
+    const s_hdr *et = s_header(c, "x-amzn-errortype", 16);
     if (et) {
         rc = s_code_value(c, et->value, et->value_len, 0, &code);
         set = 1;
@@ -3008,9 +3251,9 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
         rc = s_put(&error, 4, "Code", 4, &code);
     if (rc == QC_OK)
         rc = s_put(top, cap, "Error", 5, &error);
-    const s_hdr *rid = s_header(c, "x-amzn-requestid");
+    const s_hdr *rid = s_header(c, "x-amzn-requestid", 16);
     if (rc == QC_OK && rid) {
-        s_set_text(&v, rid->value, rid->value_len, 0);
+        s_set_hdr_text(&v, rid->value, rid->value_len, rid->value_ascii);
         rc = s_put(md, 5, "RequestId", 9, &v);
     }
     if (rc == QC_OK)
@@ -3054,9 +3297,6 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
     c.resp = resp;
     c.a = a;
     c.err = err;
-    c.tmp = qc_arena_new();
-    if (!c.tmp)
-        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
     const qc_shape *oshape =
         op->output != QC_NO_SHAPE ? &m->shapes[op->output] : NULL;
     rc = s_merge_headers(&c);
@@ -3086,17 +3326,21 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         rc = s_error(&c, &top, cap, &md);
     } else {
         /* BaseRestParser._populate_response_metadata. */
-        const s_hdr *rid = s_header(&c, "x-amzn-requestid");
-        const s_hdr *rid2 = rid ? NULL : s_header(&c, "x-amz-request-id");
+        const s_hdr *rid = s_header(&c, "x-amzn-requestid", 16);
+        const s_hdr *rid2 =
+            rid ? NULL : s_header(&c, "x-amz-request-id", 16);
         if (rid || rid2) {
             const s_hdr *h = rid ? rid : rid2;
-            s_set_text(&v, h->value, h->value_len, 0);
+            s_set_hdr_text(&v, h->value, h->value_len, h->value_ascii);
             rc = s_put(&md, 5, "RequestId", 9, &v);
         }
         if (rc == QC_OK && rid2) {
-            const s_hdr *host = s_header(&c, "x-amz-id-2");
-            s_set_text(&v, host ? host->value : "",
-                       host ? host->value_len : 0, 0);
+            const s_hdr *host = s_header(&c, "x-amz-id-2", 10);
+            if (host)
+                s_set_hdr_text(&v, host->value, host->value_len,
+                               host->value_ascii);
+            else
+                s_set_text(&v, "", 0, 0);
             rc = s_put(&md, 5, "HostId", 6, &v);
         }
         if (rc == QC_OK)
@@ -3115,8 +3359,10 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         rc = s_new_map(a, &v, c.n_hdrs);
     for (size_t i = 0; rc == QC_OK && i < c.n_hdrs; i++) {
         qc_pair *p = &v.u.map.items[v.u.map.len++];
-        s_set_text(&p->key, c.hdrs[i].lname, c.hdrs[i].lname_len, 0);
-        s_set_text(&p->value, c.hdrs[i].value, c.hdrs[i].value_len, 0);
+        s_set_hdr_text(&p->key, c.hdrs[i].lname, c.hdrs[i].lname_len,
+                       c.hdrs[i].lname_ascii);
+        s_set_hdr_text(&p->value, c.hdrs[i].value, c.hdrs[i].value_len,
+                       c.hdrs[i].value_ascii);
     }
     if (rc == QC_OK)
         rc = s_put(&md, 5, "HTTPHeaders", 11, &v);
