@@ -21,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "pipeline.h"
 
 /* json.loads stops at Python's recursion limit (1000), so how deep a body
@@ -161,6 +165,16 @@ static void s_set_text(qc_value *v, const char *s, size_t len, int surrogate)
     qc_value_set_string(v, s, len);
     if (surrogate)
         v->flags |= QC_VALF_SURROGATE;
+}
+
+/* Points v at the ASCII text (s, len): as many code points as bytes. */
+static void s_set_ascii(qc_value *v, const char *s, size_t len)
+{
+    memset(v, 0, sizeof(*v));
+    v->type = QC_VAL_STRING;
+    v->u.s.ptr = s;
+    v->u.s.len = len;
+    v->u.s.nchars = len;
 }
 
 /* Points the key k at the static name (s, len): flagged static, code
@@ -1255,6 +1269,17 @@ static size_t s_latin1(char *w, const char *s, size_t len, int lower)
         memcpy(w + n, &x, 8);
         n += 8;
     }
+    if (i < len && len >= 8 && i + 8 > len) {
+        /* An ASCII tail: the last eight bytes, overlapping what is done. */
+        uint64_t x;
+        memcpy(&x, s + len - 8, 8);
+        if (!(x & hi)) {
+            if (lower)
+                x |= (((x + lo * 0x3F) ^ (x + lo * 0x25)) & hi) >> 2;
+            memcpy(w + len - 8, &x, 8);
+            return len;
+        }
+    }
     for (; i < len; i++) {
         unsigned b = (unsigned char)s[i];
         if (b < 0x80) { /* ASCII: one byte, 'A'..'Z' lowered when asked */
@@ -1412,15 +1437,10 @@ static const s_hdr *s_header(const s_ctx *c, const char *name, size_t n)
  * text is known to be ASCII). */
 static void s_set_hdr_text(qc_value *v, const char *s, size_t len, int ascii)
 {
-    if (!ascii) {
+    if (ascii)
+        s_set_ascii(v, s, len);
+    else
         s_set_text(v, s, len, 0);
-        return;
-    }
-    memset(v, 0, sizeof(*v));
-    v->type = QC_VAL_STRING;
-    v->u.s.ptr = s;
-    v->u.s.len = len;
-    v->u.s.nchars = len;
 }
 
 /* ---------------------------------------------------------------- body */
@@ -1434,8 +1454,8 @@ static int s_too_deep(s_ctx *c)
 }
 
 /* Bytes after the body's copy: NULs, so a reader may look one byte past
- * the end and load eight bytes from any position up to it. */
-#define S_BODY_PAD 8
+ * the end and load sixteen bytes from any position up to it. */
+#define S_BODY_PAD 16
 
 /* Returns the body copied once into the result arena and followed by
  * S_BODY_PAD NULs, or NULL when out of memory. */
@@ -1535,11 +1555,7 @@ static int s_copy(s_ctx *c, const s_jnode *n, qc_value *out)
         /* Every STR node's text lives in the result arena (the body's copy,
          * decoded strings, header values) or is static: no copy. */
         if (n->flags & S_JF_ASCII) {
-            memset(out, 0, sizeof(*out));
-            out->type = QC_VAL_STRING;
-            out->u.s.ptr = n->u.str;
-            out->u.s.len = n->len;
-            out->u.s.nchars = n->len;
+            s_set_ascii(out, n->u.str, n->len);
             return QC_OK;
         }
         s_set_text(out, n->u.str, n->len, (n->flags & S_JF_SURROGATE) != 0);
@@ -2459,10 +2475,30 @@ static inline void s_fast_ws(s_reader *r)
 }
 
 /* Returns the first '"', '\\' or control byte from q on (the NUL after the
- * body at the latest), eight bytes at a time; *high gets the bytes before
- * it ORed together. */
+ * body at the latest), sixteen or eight bytes at a time; *high gets the
+ * bytes before it ORed together (only bit 7 matters). */
 static inline const char *s_fast_scan(const char *q, uint64_t *high)
 {
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i ctl = _mm_set1_epi8(0x1F);
+    unsigned acc = 0;
+    for (;;) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)q);
+        __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, bslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(w, ctl), w)); /* w <= 0x1F */
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        unsigned hb = (unsigned)_mm_movemask_epi8(w); /* bit 7 of each */
+        if (m) {
+            acc |= hb & ((m & (0u - m)) - 1); /* the bytes before it */
+            *high = acc ? 0x80 : 0;
+            return q + __builtin_ctz(m);
+        }
+        acc |= hb;
+        q += 16;
+    }
+#else
     const uint64_t lo = 0x0101010101010101ULL, hi = lo << 7;
     uint64_t acc = 0;
     for (;;) {
@@ -2487,6 +2523,7 @@ static inline const char *s_fast_scan(const char *q, uint64_t *high)
         acc |= w;
         q += 8;
     }
+#endif
 }
 
 /* Reads the string at r->p (a '"') as s_read_string does: text without
@@ -2590,21 +2627,22 @@ static int s_fast_number(s_reader *r, s_jnode *out, int64_t *small,
     return QC_OK;
 }
 
-/* Steps over the ',' between two items and the whitespace after it
- * (returns 1), or over the closing byte close (returns 0); returns -1 for
- * anything else. */
+/* Steps over the ',' between two items (returns 1; in an array, also
+ * over the whitespace after it, where a value starts), or over the
+ * closing byte close (returns 0); returns -1 for anything else. Whitespace
+ * before them is skipped only when they are not found right away. */
 static inline int s_fast_next(s_reader *r, char close)
 {
-    s_fast_ws(r);
-    if (*r->p == ',') {
-        r->p++;
+    if (*r->p != ',' && *r->p != close) {
         s_fast_ws(r);
-        return 1;
+        if (*r->p != ',' && *r->p != close)
+            return -1;
     }
-    if (*r->p != close)
-        return -1;
-    r->p++;
-    return 0;
+    if (*r->p++ == close)
+        return 0;
+    if (close == ']')
+        s_fast_ws(r);
+    return 1;
 }
 
 /* Steps into the container at r->p ('{' or '[') and the whitespace after.
@@ -2622,18 +2660,24 @@ static inline int s_fast_open(s_reader *r, char close)
     return 1;
 }
 
-/* Reads the '"'-started key at r->p and the ':' after it into key.
- * Returns QC_OK, S_FAST_NO or QC_ERR_NOMEM. */
-static int s_fast_key(s_reader *r, s_jnode *key)
+/* Reads the key at r->p (after any whitespace), the ':' after it and the
+ * whitespace after that, where the value starts. Returns QC_OK, S_FAST_NO
+ * or QC_ERR_NOMEM. */
+static inline int s_fast_key(s_reader *r, s_jnode *key)
 {
-    if (*r->p != '"')
-        return S_FAST_NO;
+    if (*r->p != '"') {
+        s_fast_ws(r);
+        if (*r->p != '"')
+            return S_FAST_NO;
+    }
     int rc = s_fast_string(r, key);
     if (rc)
         return rc;
-    s_fast_ws(r);
-    if (*r->p != ':')
-        return S_FAST_NO;
+    if (*r->p != ':') {
+        s_fast_ws(r);
+        if (*r->p != ':')
+            return S_FAST_NO;
+    }
     r->p++;
     s_fast_ws(r);
     return QC_OK;
@@ -2739,6 +2783,51 @@ static int s_fast_any(s_reader *r, s_ctx *c, qc_value *out)
     return rc ? rc : s_copy(c, &n, out);
 }
 
+/* Returns the position of the lowest set bit of x (not 0). */
+static inline size_t s_lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctzll(x);
+#else
+    size_t i = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* Returns whether the len bytes at a and b are equal, reading neither
+ * past its end: eight bytes at a time, the last word overlapping. */
+static inline int s_mem_eq(const char *a, const char *b, size_t len)
+{
+    if (len >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        return x == y;
+    }
+    if (len >= 4) {
+        uint32_t x, y, xt, yt;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&xt, a + len - 4, 4);
+        memcpy(&yt, b + len - 4, 4);
+        return x == y && xt == yt;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Returns the position in structure sh of the member whose JSON key is
  * key, looking at *hint first (keys often come in the model's order) and
  * setting *hint past the match; SIZE_MAX when there is none. */
@@ -2751,9 +2840,7 @@ static size_t s_fast_member(const s_ctx *c, const qc_shape *sh,
     for (size_t i = 0; i < count; i++) {
         size_t jl;
         const char *jn = s_json_name(qc_shape_member(c->m, sh, at), &jl);
-        if (jl == len &&
-            (len == 0 || (jn[0] == k[0] && jn[len - 1] == k[len - 1] &&
-                          memcmp(jn, k, len) == 0))) {
+        if (jl == len && s_mem_eq(jn, k, len)) {
             *hint = at + 1;
             return at;
         }
@@ -2814,9 +2901,8 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
     if (more < 0 || (is_union && set_count != 1))
         return S_FAST_NO;
     r->depth--;
-    for (size_t i = 0; i < n && kept < set_count; i++) {
-        if (!(set >> i & 1))
-            continue;
+    for (uint64_t left = set; left; left &= left - 1) {
+        size_t i = s_lowest_bit(left);
         const qc_member *mem = qc_shape_member(c->m, sh, i);
         if (kept != i)
             items[kept].value = items[i].value;
@@ -2867,7 +2953,7 @@ static int s_fast_map(s_reader *r, s_ctx *c, const qc_shape *sh,
 {
     size_t len = 0, cap = 0;
     void *items = NULL;
-    int rc, more;
+    int rc, more, key_string = c->m->shapes[sh->key].type == QC_T_STRING;
     if ((more = s_fast_open(r, '}')) < 0)
         return S_FAST_NO;
     for (more = !more; more > 0; more = s_fast_next(r, '}')) {
@@ -2877,9 +2963,13 @@ static int s_fast_map(s_reader *r, s_ctx *c, const qc_shape *sh,
         if (rc)
             return rc;
         p = (qc_pair *)items + len++;
-        if ((rc = s_fast_key(r, &key)) != QC_OK ||
-            (rc = s_shape(c, sh->key, &key, &p->key)) != QC_OK ||
-            (rc = s_fast_value(r, c, sh->value, &p->value)) != QC_OK)
+        if ((rc = s_fast_key(r, &key)) != QC_OK)
+            return rc;
+        if (key_string && key.flags == S_JF_ASCII)
+            s_set_ascii(&p->key, key.u.str, key.len); /* as s_copy does */
+        else if ((rc = s_shape(c, sh->key, &key, &p->key)) != QC_OK)
+            return rc;
+        if ((rc = s_fast_value(r, c, sh->value, &p->value)) != QC_OK)
             return rc;
         /* The keys are compared as strings below. */
         if (p->key.type != QC_VAL_STRING)
@@ -2918,11 +3008,7 @@ static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out)
     if (ch == '"') {
         rc = s_fast_string(r, &n);
         if (rc == QC_OK && sh->type == QC_T_STRING && n.flags == S_JF_ASCII) {
-            memset(out, 0, sizeof(*out)); /* as s_copy makes it */
-            out->type = QC_VAL_STRING;
-            out->u.s.ptr = n.u.str;
-            out->u.s.len = n.len;
-            out->u.s.nchars = n.len;
+            s_set_ascii(out, n.u.str, n.len); /* as s_copy makes it */
             return QC_OK;
         }
     } else if ((ch >= '0' && ch <= '9') || (ch == '-' && r->p[1] != 'I')) {
@@ -2930,6 +3016,15 @@ static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out)
         if (rc == QC_OK && is_small &&
             (sh->type == QC_T_INTEGER || sh->type == QC_T_LONG)) {
             qc_value_set_int(out, small); /* as s_int_from_digits does */
+            return QC_OK;
+        }
+        if (rc == QC_OK && n.type == S_J_FLOAT &&
+            sh->type == QC_T_TIMESTAMP) {
+            int64_t sec;
+            int32_t usec;
+            if (!s_ts_from_double(n.u.f, &sec, &usec))
+                return S_FAST_NO; /* as s_timestamp refuses it */
+            s_set_ts(out, sec, usec, QC_TZ_LOCAL, 0);
             return QC_OK;
         }
     } else {
