@@ -200,6 +200,36 @@ static int s_set_copy(qc_arena *a, qc_value *v, const char *s, size_t len,
     return QC_OK;
 }
 
+/* Returns whether the len bytes at a and b are equal, reading neither
+ * past its end: eight bytes at a time, the last word overlapping. */
+static inline int s_mem_eq(const char *a, const char *b, size_t len)
+{
+    if (len >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        return x == y;
+    }
+    if (len >= 4) {
+        uint32_t x, y, xt, yt;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&xt, a + len - 4, 4);
+        memcpy(&yt, b + len - 4, 4);
+        return x == y && xt == yt;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Stores (key, v) in map, replacing the value of an equal string key as a
  * Python dict assignment does, else appending (map has room for cap). */
 static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
@@ -207,7 +237,8 @@ static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
 {
     for (size_t i = 0; i < map->u.map.len; i++) {
         const qc_value *k = &map->u.map.items[i].key;
-        if (k->u.s.len == klen && memcmp(k->u.s.ptr, key, klen) == 0) {
+        if (k->u.s.len == klen &&
+            (k->u.s.ptr == key || s_mem_eq(k->u.s.ptr, key, klen))) {
             map->u.map.items[i].value = *v;
             return QC_OK;
         }
@@ -220,13 +251,20 @@ static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
     return QC_OK;
 }
 
-/* Returns a map value with room for cap pairs and none used. */
+/* Returns a map value with room for cap pairs and none used (the room
+ * is not cleared: only the pairs below u.map.len are ever read). */
 static int s_new_map(qc_arena *a, qc_value *v, size_t cap)
 {
-    int rc = qc_value_set_map(v, a, cap);
-    if (rc == QC_OK)
-        v->u.map.len = 0;
-    return rc;
+    memset(v, 0, sizeof(*v));
+    v->type = QC_VAL_MAP;
+    if (cap) {
+        if (cap > SIZE_MAX / sizeof(qc_pair))
+            return QC_ERR_NOMEM;
+        v->u.map.items = qc_arena_alloc(a, cap * sizeof(qc_pair));
+        if (!v->u.map.items)
+            return QC_ERR_NOMEM;
+    }
+    return QC_OK;
 }
 
 /* ---------------------------------------------------------------- UTF-8 */
@@ -1598,11 +1636,21 @@ static int s_ts_from_double(double d, int64_t *sec, int32_t *usec)
 {
     if (isnan(d))
         return 0;
-    double ip;
-    double frac = modf(d, &ip) * 1e6;
-    double r = round(frac);
-    if (fabs(frac - r) == 0.5)
-        r = 2.0 * round(frac / 2.0);
+    double ip, frac;
+    if (fabs(d) < 4503599627370496.0) { /* below 2^52: modf by conversion */
+        ip = (double)(int64_t)d;
+        frac = (d - ip) * 1e6;
+    } else {
+        frac = modf(d, &ip) * 1e6;
+    }
+    /* round(frac), then half to even: |frac| < 1e6, so its integer part
+     * converts exactly and frac - t is exact. */
+    double t = (double)(int64_t)frac, diff = frac - t, r = t;
+    if (diff >= 0.5 || diff <= -0.5) {
+        r = diff > 0 ? t + 1.0 : t - 1.0;
+        if ((diff == 0.5 || diff == -0.5) && (int64_t)t % 2 == 0)
+            r = t;
+    }
     if (r >= 1e6) {
         r -= 1e6;
         ip += 1.0;
@@ -2798,36 +2846,6 @@ static inline size_t s_lowest_bit(uint64_t x)
 #endif
 }
 
-/* Returns whether the len bytes at a and b are equal, reading neither
- * past its end: eight bytes at a time, the last word overlapping. */
-static inline int s_mem_eq(const char *a, const char *b, size_t len)
-{
-    if (len >= 8) {
-        uint64_t x, y;
-        for (size_t i = 0; i + 8 < len; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return 0;
-        }
-        memcpy(&x, a + len - 8, 8);
-        memcpy(&y, b + len - 8, 8);
-        return x == y;
-    }
-    if (len >= 4) {
-        uint32_t x, y, xt, yt;
-        memcpy(&x, a, 4);
-        memcpy(&y, b, 4);
-        memcpy(&xt, a + len - 4, 4);
-        memcpy(&yt, b + len - 4, 4);
-        return x == y && xt == yt;
-    }
-    for (size_t i = 0; i < len; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
 /* Returns the position in structure sh of the member whose JSON key is
  * key, looking at *hint first (keys often come in the model's order) and
  * setting *hint past the match; SIZE_MAX when there is none. */
@@ -2891,10 +2909,19 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
                 return S_FAST_NO;
             continue; /* a null member is left out */
         }
-        rc = s_fast_value(r, c, qc_shape_member(c->m, sh, i)->shape,
-                          &items[i].value);
-        if (rc)
+        uint16_t si = qc_shape_member(c->m, sh, i)->shape;
+        s_jnode str;
+        if (*r->p == '"' && c->m->shapes[si].type == QC_T_STRING) {
+            /* The common case without a call: a string of a string. */
+            if ((rc = s_fast_string(r, &str)) != QC_OK)
+                return rc;
+            if (str.flags == S_JF_ASCII)
+                s_set_ascii(&items[i].value, str.u.str, str.len);
+            else if ((rc = s_shape(c, si, &str, &items[i].value)) != QC_OK)
+                return rc;
+        } else if ((rc = s_fast_value(r, c, si, &items[i].value)) != QC_OK) {
             return rc;
+        }
         set |= bit;
         set_count++;
     }
