@@ -2512,6 +2512,13 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
 #define S_FAST_NO 1003
 #define S_FAST_DEPTH 64
 
+/* The hottest helpers are inlined even where the compiler would not. */
+#if defined(__GNUC__)
+#define S_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define S_ALWAYS_INLINE inline
+#endif
+
 static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out);
 
 /* Skips whitespace (the NUL after the body stops it). */
@@ -2711,7 +2718,7 @@ static inline int s_fast_open(s_reader *r, char close)
 /* Reads the key at r->p (after any whitespace), the ':' after it and the
  * whitespace after that, where the value starts. Returns QC_OK, S_FAST_NO
  * or QC_ERR_NOMEM. */
-static inline int s_fast_key(s_reader *r, s_jnode *key)
+static S_ALWAYS_INLINE int s_fast_key(s_reader *r, s_jnode *key)
 {
     if (*r->p != '"') {
         s_fast_ws(r);
@@ -2846,19 +2853,21 @@ static inline size_t s_lowest_bit(uint64_t x)
 #endif
 }
 
-/* Returns the position in structure sh of the member whose JSON key is
- * key, looking at *hint first (keys often come in the model's order) and
- * setting *hint past the match; SIZE_MAX when there is none. */
-static size_t s_fast_member(const s_ctx *c, const qc_shape *sh,
+/* Returns the position among a structure's count members mems of the one
+ * whose JSON key is key, looking at *hint first (keys often come in the
+ * model's order) and setting *hint past the match; SIZE_MAX when there is
+ * none. */
+static size_t s_fast_member(const qc_member *mems, size_t count,
                             const s_jnode *key, size_t *hint)
 {
-    size_t count = sh->n_members, at = *hint < count ? *hint : 0;
-    const char *k = key->u.str;
-    size_t len = key->len;
+    size_t at = *hint < count ? *hint : 0, len = key->len;
     for (size_t i = 0; i < count; i++) {
-        size_t jl;
-        const char *jn = s_json_name(qc_shape_member(c->m, sh, at), &jl);
-        if (jl == len && s_mem_eq(jn, k, len)) {
+        const qc_member *mem = &mems[at];
+        size_t jl = mem->name_len;
+        const char *jn = mem->name;
+        if (mem->wire_name != mem->name && mem->wire_name)
+            jn = s_json_name(mem, &jl);
+        if (jl == len && s_mem_eq(jn, key->u.str, len)) {
             *hint = at + 1;
             return at;
         }
@@ -2875,6 +2884,7 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
                             qc_value *out)
 {
     size_t n = sh->n_members, hint = 0, kept = 0, set_count = 0;
+    const qc_member *mems = qc_shape_member(c->m, sh, 0);
     uint64_t seen = 0, set = 0;
     qc_pair *items = NULL;
     int rc, more, is_union = (sh->flags & QC_SF_UNION) != 0;
@@ -2888,7 +2898,7 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
         s_jnode key, skip;
         if ((rc = s_fast_key(r, &key)) != QC_OK)
             return rc;
-        size_t i = s_fast_member(c, sh, &key, &hint);
+        size_t i = s_fast_member(mems, n, &key, &hint);
         if (i == SIZE_MAX) {
             /* Not a member: read and dropped (a union's every key counts). */
             if (is_union)
@@ -2909,7 +2919,7 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
                 return S_FAST_NO;
             continue; /* a null member is left out */
         }
-        uint16_t si = qc_shape_member(c->m, sh, i)->shape;
+        uint16_t si = mems[i].shape;
         s_jnode str;
         if (*r->p == '"' && c->m->shapes[si].type == QC_T_STRING) {
             /* The common case without a call: a string of a string. */
@@ -2930,7 +2940,7 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
     r->depth--;
     for (uint64_t left = set; left; left &= left - 1) {
         size_t i = s_lowest_bit(left);
-        const qc_member *mem = qc_shape_member(c->m, sh, i);
+        const qc_member *mem = &mems[i];
         if (kept != i)
             items[kept].value = items[i].value;
         s_set_key(&items[kept].key, mem->name, mem->name_len);
