@@ -3072,14 +3072,17 @@ static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out)
     return rc;
 }
 
-/* Reads the body as structure sh into out in one pass. Returns QC_OK, or
- * nonzero when the two-step path has to read it (c->err untouched). */
+/* Reads the body as structure sh into out in one pass. Returns QC_OK,
+ * QC_ERR_NOMEM, or another nonzero code when the two-step path has to
+ * read it (c->err untouched). */
 static int s_fast_body(s_ctx *c, const qc_shape *sh, qc_value *out)
 {
     size_t len = c->resp->body.len;
-    const char *s = s_body_copy(c);
-    if (!s || len == 0)
+    if (len == 0)
         return S_FAST_NO;
+    const char *s = s_body_copy(c);
+    if (!s)
+        return QC_ERR_NOMEM;
     s_reader r;
     memset(&r, 0, sizeof(r));
     r.p = s;
@@ -3109,8 +3112,10 @@ static int s_payload(s_ctx *c, const qc_shape *sh, int max_depth,
 {
     const s_jnode *body;
     qc_value parsed;
-    int rc;
-    if (c->body_done || s_fast_body(c, sh, &parsed) != QC_OK) {
+    int rc = c->body_done ? S_FAST_NO : s_fast_body(c, sh, &parsed);
+    if (rc == QC_ERR_NOMEM)
+        return rc;
+    if (rc != QC_OK) {
         rc = s_body(c, max_depth, &body);
         if (rc)
             return rc;
