@@ -2853,26 +2853,39 @@ static inline size_t s_lowest_bit(uint64_t x)
 #endif
 }
 
-/* Returns the position among a structure's count members mems of the one
- * whose JSON key is key, looking at *hint first (keys often come in the
- * model's order) and setting *hint past the match; SIZE_MAX when there is
- * none. */
-static size_t s_fast_member(const qc_member *mems, size_t count,
-                            const s_jnode *key, size_t *hint)
+/* Returns whether member mem's JSON key is key. */
+static inline int s_fast_key_is(const qc_member *mem, const s_jnode *key)
 {
-    size_t at = *hint < count ? *hint : 0, len = key->len;
-    for (size_t i = 0; i < count; i++) {
-        const qc_member *mem = &mems[at];
-        size_t jl = mem->name_len;
-        const char *jn = mem->name;
-        if (mem->wire_name != mem->name && mem->wire_name)
-            jn = s_json_name(mem, &jl);
-        if (jl == len && s_mem_eq(jn, key->u.str, len)) {
-            *hint = at + 1;
-            return at;
+    size_t jl = mem->name_len;
+    const char *jn = mem->name;
+    if (mem->wire_name != mem->name && mem->wire_name)
+        jn = s_json_name(mem, &jl);
+    return jl == key->len && s_mem_eq(jn, key->u.str, jl);
+}
+
+/* Returns the position among a structure's count (at most 64) members
+ * mems of the one whose JSON key is key, or SIZE_MAX when there is none.
+ * It tries *hint first (keys often come in the model's order), then the
+ * members not yet seen (bits of seen), then the others (a key given
+ * twice); *hint is set past the match. */
+static size_t s_fast_member(const qc_member *mems, size_t count,
+                            uint64_t seen, const s_jnode *key, size_t *hint)
+{
+    uint64_t all = count == 64 ? ~(uint64_t)0 : ((uint64_t)1 << count) - 1;
+    size_t at = *hint;
+    if (at < count && !(seen >> at & 1) && s_fast_key_is(&mems[at], key)) {
+        *hint = at + 1;
+        return at;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t left = (pass ? seen : ~seen) & all;
+        for (; left; left &= left - 1) {
+            at = s_lowest_bit(left);
+            if (s_fast_key_is(&mems[at], key)) {
+                *hint = at + 1;
+                return at;
+            }
         }
-        if (++at == count)
-            at = 0;
     }
     return SIZE_MAX;
 }
@@ -2898,7 +2911,7 @@ static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
         s_jnode key, skip;
         if ((rc = s_fast_key(r, &key)) != QC_OK)
             return rc;
-        size_t i = s_fast_member(mems, n, &key, &hint);
+        size_t i = s_fast_member(mems, n, seen, &key, &hint);
         if (i == SIZE_MAX) {
             /* Not a member: read and dropped (a union's every key counts). */
             if (is_union)
