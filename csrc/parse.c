@@ -21,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "pipeline.h"
 
 /* json.loads stops at Python's recursion limit (1000), so how deep a body
@@ -79,28 +83,42 @@ struct s_jmember {
 
 /* One reply header as botocore's HTTPHeaders holds it. */
 typedef struct s_hdr {
-    const char *name; /* first spelling seen, latin-1 decoded to UTF-8 */
-    size_t name_len;
-    const char *lname; /* lower-cased (in the result arena) */
+    size_t first;      /* its first line in the reply's headers (the
+                          spelling of the name botocore keeps) */
+    const char *lname; /* lower-cased, latin-1 decoded to UTF-8 (in the
+                          result arena, NUL-terminated) */
     size_t lname_len;
     char *value; /* values joined with ", " (in the result arena) */
     size_t value_len;
+    size_t value_room; /* bytes reserved for value */
+    int lname_ascii;   /* lname is ASCII */
+    int value_ascii;   /* value is ASCII */
 } s_hdr;
 
 typedef struct s_ctx {
     const qc_model *m;
     const qc_http_response *resp;
     qc_arena *a;   /* the result */
-    qc_arena *tmp; /* scratch freed on return */
+    qc_arena *tmp; /* scratch freed on return (s_tmp makes it) */
     qc_error *err;
     s_hdr *hdrs;
     size_t n_hdrs;
     int body_done;
     int body_depth; /* nesting of the body's JSON */
     s_jnode body;
+    char *body_copy; /* the body in the result arena, then S_BODY_PAD NULs */
 } s_ctx;
 
 /* ------------------------------------------------------------ helpers */
+
+/* Returns the scratch arena, made at its first use (qc_parse_response
+ * frees it), or NULL when out of memory. */
+static qc_arena *s_tmp(s_ctx *c)
+{
+    if (!c->tmp)
+        c->tmp = qc_arena_new();
+    return c->tmp;
+}
 
 /* Returns Python's type name for what json.loads gives for n. */
 static const char *s_pytype(const s_jnode *n)
@@ -149,6 +167,16 @@ static void s_set_text(qc_value *v, const char *s, size_t len, int surrogate)
         v->flags |= QC_VALF_SURROGATE;
 }
 
+/* Points v at the ASCII text (s, len): as many code points as bytes. */
+static void s_set_ascii(qc_value *v, const char *s, size_t len)
+{
+    memset(v, 0, sizeof(*v));
+    v->type = QC_VAL_STRING;
+    v->u.s.ptr = s;
+    v->u.s.len = len;
+    v->u.s.nchars = len;
+}
+
 /* Points the key k at the static name (s, len): flagged static, code
  * points not counted (nchars unknown). */
 static void s_set_key(qc_value *k, const char *s, size_t len)
@@ -172,6 +200,36 @@ static int s_set_copy(qc_arena *a, qc_value *v, const char *s, size_t len,
     return QC_OK;
 }
 
+/* Returns whether the len bytes at a and b are equal, reading neither
+ * past its end: eight bytes at a time, the last word overlapping. */
+static inline int s_mem_eq(const char *a, const char *b, size_t len)
+{
+    if (len >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        return x == y;
+    }
+    if (len >= 4) {
+        uint32_t x, y, xt, yt;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&xt, a + len - 4, 4);
+        memcpy(&yt, b + len - 4, 4);
+        return x == y && xt == yt;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Stores (key, v) in map, replacing the value of an equal string key as a
  * Python dict assignment does, else appending (map has room for cap). */
 static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
@@ -179,7 +237,8 @@ static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
 {
     for (size_t i = 0; i < map->u.map.len; i++) {
         const qc_value *k = &map->u.map.items[i].key;
-        if (k->u.s.len == klen && memcmp(k->u.s.ptr, key, klen) == 0) {
+        if (k->u.s.len == klen &&
+            (k->u.s.ptr == key || s_mem_eq(k->u.s.ptr, key, klen))) {
             map->u.map.items[i].value = *v;
             return QC_OK;
         }
@@ -192,13 +251,20 @@ static int s_put(qc_value *map, size_t cap, const char *key, size_t klen,
     return QC_OK;
 }
 
-/* Returns a map value with room for cap pairs and none used. */
+/* Returns a map value with room for cap pairs and none used (the room
+ * is not cleared: only the pairs below u.map.len are ever read). */
 static int s_new_map(qc_arena *a, qc_value *v, size_t cap)
 {
-    int rc = qc_value_set_map(v, a, cap);
-    if (rc == QC_OK)
-        v->u.map.len = 0;
-    return rc;
+    memset(v, 0, sizeof(*v));
+    v->type = QC_VAL_MAP;
+    if (cap) {
+        if (cap > SIZE_MAX / sizeof(qc_pair))
+            return QC_ERR_NOMEM;
+        v->u.map.items = qc_arena_alloc(a, cap * sizeof(qc_pair));
+        if (!v->u.map.items)
+            return QC_ERR_NOMEM;
+    }
+    return QC_OK;
 }
 
 /* ---------------------------------------------------------------- UTF-8 */
@@ -318,14 +384,21 @@ static size_t s_put_utf8(char *w, unsigned cp)
 typedef struct s_reader {
     const char *p;
     const char *end;
-    qc_arena *tmp;  /* scratch: arrays, number text */
+    s_ctx *c;       /* scratch (s_tmp): arrays, number text */
     qc_arena *strs; /* decoded (escaped) strings: the result arena */
     qc_buf stack; /* members/items of the containers being read */
     int depth;
     int max_depth; /* deepest nesting seen */
+    int nonascii;  /* a string held a byte from 0x80 up */
 } s_reader;
 
 static int s_read_value(s_reader *r, s_jnode *out);
+
+/* Returns the reader's scratch arena, or NULL when out of memory. */
+static qc_arena *s_rtmp(s_reader *r)
+{
+    return s_tmp(r->c);
+}
 
 /* Returns whether ch is an ASCII digit. */
 static int s_is_digit(char ch)
@@ -423,6 +496,8 @@ static int s_read_string(s_reader *r, s_jnode *out)
     out->type = S_J_STR;
     out->flags = 0;
     r->p = close + 1;
+    if (high & 0x8080808080808080ULL)
+        r->nonascii = 1;
     if (!escaped) {
         out->u.str = start;
         out->len = (size_t)(close - start);
@@ -499,7 +574,7 @@ static int s_strtod(qc_arena *tmp, const char *s, size_t len, double *out)
 {
     const char *dp = localeconv()->decimal_point;
     size_t dpl = dp && dp[0] ? strlen(dp) : 1;
-    if (len > (SIZE_MAX - 1) / dpl)
+    if (!tmp || len > (SIZE_MAX - 1) / dpl)
         return QC_ERR_NOMEM;
     char *t = qc_arena_alloc(tmp, len * dpl + 1);
     if (!t)
@@ -621,7 +696,7 @@ static int s_read_number(s_reader *r, s_jnode *out)
         out->len = 0;
         if (s_fast_double(s, (size_t)(q - s), &out->u.f))
             return QC_OK;
-        return s_strtod(r->tmp, s, (size_t)(q - s), &out->u.f);
+        return s_strtod(s_rtmp(r), s, (size_t)(q - s), &out->u.f);
     }
     if ((size_t)(int_end - s) - (*s == '-') > S_MAX_INT_DIGITS)
         return S_JSON_SYNTAX;
@@ -691,6 +766,8 @@ static int s_dedupe(qc_arena *tmp, s_jmember *mem, size_t *n)
         *n = kept;
         return QC_OK;
     }
+    if (!tmp)
+        return QC_ERR_NOMEM;
     s_keyidx *ix = qc_arena_alloc(tmp, len * sizeof(*ix));
     unsigned char *drop = qc_arena_alloc(tmp, len);
     if (!ix || !drop)
@@ -741,7 +818,8 @@ static inline int s_push(s_reader *r, const void *elem, size_t elem_size)
 static void *s_pop_items(s_reader *r, size_t base, size_t elem_size,
                          size_t count)
 {
-    void *items = qc_arena_alloc(r->tmp, count * elem_size);
+    qc_arena *tmp = s_rtmp(r);
+    void *items = tmp ? qc_arena_alloc(tmp, count * elem_size) : NULL;
     if (items && count)
         memcpy(items, r->stack.data + base, count * elem_size);
     r->stack.len = base;
@@ -832,7 +910,7 @@ static int s_read_object(s_reader *r, s_jnode *out)
     s_jmember *mem = s_pop_items(r, base, sizeof(s_jmember), count);
     if (!mem)
         return QC_ERR_NOMEM;
-    rc = s_dedupe(r->tmp, mem, &count);
+    rc = s_dedupe(s_rtmp(r), mem, &count);
     if (rc)
         return rc;
     out->type = S_J_OBJ;
@@ -907,16 +985,17 @@ static int s_read_value(s_reader *r, s_jnode *out)
  * S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT. The tree
  * lives in tmp; its strings point into s or, when they had escapes, at
  * their decoded text in strs. */
-static int s_json_read(qc_arena *tmp, qc_arena *strs, const char *s,
+static int s_json_read(s_ctx *c, qc_arena *strs, const char *s,
                        size_t len, s_jnode *out, int *depth)
 {
     s_reader r;
     r.p = s;
     r.end = s + len;
-    r.tmp = tmp;
+    r.c = c;
     r.strs = strs;
     r.depth = 0;
     r.max_depth = 0;
+    r.nonascii = 0;
     qc_buf_init(&r.stack, 0);
     int rc = S_JSON_SYNTAX;
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -1085,10 +1164,13 @@ static int s_py_int_text(s_ctx *c, const char *s, size_t len, qc_value *out)
 {
     const char *t;
     size_t n;
-    int rc = s_py_ascii(c->tmp, s, len, &t, &n);
+    qc_arena *tmp = s_tmp(c);
+    if (!tmp)
+        return QC_ERR_NOMEM;
+    int rc = s_py_ascii(tmp, s, len, &t, &n);
     if (rc)
         return rc;
-    char *d = qc_arena_alloc(c->tmp, n + 1);
+    char *d = qc_arena_alloc(tmp, n + 1);
     if (!d)
         return QC_ERR_NOMEM;
     size_t i = 0, k = 0, digits = 0;
@@ -1135,10 +1217,13 @@ static int s_py_float_text(s_ctx *c, const char *s, size_t len, double *out)
 {
     const char *t;
     size_t n;
-    int rc = s_py_ascii(c->tmp, s, len, &t, &n);
+    qc_arena *tmp = s_tmp(c);
+    if (!tmp)
+        return QC_ERR_NOMEM;
+    int rc = s_py_ascii(tmp, s, len, &t, &n);
     if (rc)
         return rc;
-    char *d = qc_arena_alloc(c->tmp, n + 1);
+    char *d = qc_arena_alloc(tmp, n + 1);
     if (!d)
         return QC_ERR_NOMEM;
     /* Underscores only between digits, then dropped. */
@@ -1196,7 +1281,7 @@ static int s_py_float_text(s_ctx *c, const char *s, size_t len, double *out)
     }
     if (i != k)
         return S_PY_VALUE;
-    return s_strtod(c->tmp, d, k, out);
+    return s_strtod(tmp, d, k, out);
 }
 
 /* ------------------------------------------------------------- headers */
@@ -1222,6 +1307,17 @@ static size_t s_latin1(char *w, const char *s, size_t len, int lower)
         memcpy(w + n, &x, 8);
         n += 8;
     }
+    if (i < len && len >= 8 && i + 8 > len) {
+        /* An ASCII tail: the last eight bytes, overlapping what is done. */
+        uint64_t x;
+        memcpy(&x, s + len - 8, 8);
+        if (!(x & hi)) {
+            if (lower)
+                x |= (((x + lo * 0x3F) ^ (x + lo * 0x25)) & hi) >> 2;
+            memcpy(w + len - 8, &x, 8);
+            return len;
+        }
+    }
     for (; i < len; i++) {
         unsigned b = (unsigned char)s[i];
         if (b < 0x80) { /* ASCII: one byte, 'A'..'Z' lowered when asked */
@@ -1236,95 +1332,131 @@ static size_t s_latin1(char *w, const char *s, size_t len, int lower)
     return n;
 }
 
+/* Headers up to this many are matched by a linear search, more through
+ * a hash table. */
+#define S_HDR_LINEAR 16
+
+/* Returns the position among c->hdrs of the header whose lower-cased name
+ * is (ln, len), or c->n_hdrs when there is none yet. slot (nb entries, a
+ * power of two) is the hash table when there are many headers, else NULL;
+ * *pos gets the table entry to fill for a new name. */
+static size_t s_hdr_find(const s_ctx *c, size_t *slot, size_t nb,
+                         const char *ln, size_t len, size_t *pos)
+{
+    if (!slot) {
+        for (size_t u = 0; u < c->n_hdrs; u++)
+            if (c->hdrs[u].lname_len == len &&
+                memcmp(c->hdrs[u].lname, ln, len) == 0)
+                return u;
+        return c->n_hdrs;
+    }
+    uint64_t hash = 1469598103934665603ULL;
+    for (size_t k = 0; k < len; k++)
+        hash = (hash ^ (unsigned char)ln[k]) * 1099511628211ULL;
+    size_t at = (size_t)hash & (nb - 1);
+    while (slot[at] != SIZE_MAX) {
+        const s_hdr *e = &c->hdrs[slot[at]];
+        if (e->lname_len == len && memcmp(e->lname, ln, len) == 0)
+            return slot[at];
+        at = (at + 1) & (nb - 1);
+    }
+    *pos = at;
+    return c->n_hdrs;
+}
+
 /* Builds c->hdrs from the reply: names lower-cased, in first-seen order,
  * values of repeated names joined with ", " (urllib3's HTTPHeaderDict),
- * all text decoded from latin-1 as http.client does. */
+ * all text decoded from latin-1 as http.client does. Everything lives in
+ * one block of the result arena. */
 static int s_merge_headers(s_ctx *c)
 {
     const qc_headers *h = &c->resp->headers;
-    size_t n = h->len;
+    size_t n = h->len, text = 0, nb = 0;
     c->n_hdrs = 0;
     if (n == 0)
         return QC_OK;
-    if (n > SIZE_MAX / 4 / sizeof(size_t))
+    if (n > SIZE_MAX / 8 / sizeof(s_hdr))
         return QC_ERR_NOMEM;
-    size_t nb = 16;
-    while (nb < n * 2)
-        nb *= 2;
-    size_t *slot = qc_arena_alloc(c->tmp, nb * sizeof(size_t));
-    size_t *uniq = qc_arena_alloc(c->tmp, n * sizeof(size_t));
-    unsigned char *seen = qc_arena_alloc(c->tmp, n);
-    c->hdrs = qc_arena_alloc(c->tmp, n * sizeof(s_hdr));
-    if (!slot || !uniq || !seen || !c->hdrs)
+    if (n > S_HDR_LINEAR)
+        for (nb = 16; nb < n * 2;)
+            nb *= 2;
+    /* Room per line: its lower-cased name, its value, ", " and NULs
+     * (latin-1 text is at most twice as long in UTF-8). */
+    for (size_t i = 0; i < n; i++) {
+        const qc_header *x = &h->items[i];
+        if (x->name_len > SIZE_MAX / 8 || x->value_len > SIZE_MAX / 8)
+            return QC_ERR_NOMEM;
+        size_t need = x->name_len * 2 + x->value_len * 2 + 4;
+        if (text > SIZE_MAX / 2 - need)
+            return QC_ERR_NOMEM;
+        text += need;
+    }
+    size_t head = n * sizeof(s_hdr) + (n + nb) * sizeof(size_t);
+    if (text > SIZE_MAX / 2 - head)
         return QC_ERR_NOMEM;
-    memset(seen, 0, n);
+    char *block = qc_arena_alloc(c->a, head + text);
+    if (!block)
+        return QC_ERR_NOMEM;
+    c->hdrs = (s_hdr *)(void *)block;
+    size_t *uniq = (size_t *)(void *)(block + n * sizeof(s_hdr));
+    size_t *slot = nb ? uniq + n : NULL;
+    char *w = block + head;
     for (size_t i = 0; i < nb; i++)
         slot[i] = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const qc_header *x = &h->items[i];
-        if (x->name_len > SIZE_MAX / 2 - 1 || x->value_len > SIZE_MAX / 2 - 1)
-            return QC_ERR_NOMEM;
-        char *ln = qc_arena_alloc(c->a, x->name_len * 2 + 1);
-        if (!ln)
-            return QC_ERR_NOMEM;
-        size_t lnl = s_latin1(ln, x->name, x->name_len, 1);
-        ln[lnl] = '\0';
-        uint64_t hash = 1469598103934665603ULL;
-        for (size_t k = 0; k < lnl; k++)
-            hash = (hash ^ (unsigned char)ln[k]) * 1099511628211ULL;
-        size_t pos = (size_t)hash & (nb - 1);
-        while (slot[pos] != SIZE_MAX) {
-            const s_hdr *e = &c->hdrs[slot[pos]];
-            if (e->lname_len == lnl && memcmp(e->lname, ln, lnl) == 0)
-                break;
-            pos = (pos + 1) & (nb - 1);
-        }
-        if (slot[pos] == SIZE_MAX) {
-            s_hdr *e = &c->hdrs[c->n_hdrs];
-            char *on = qc_arena_alloc(c->tmp, x->name_len * 2 + 1);
-            if (!on)
-                return QC_ERR_NOMEM;
-            e->name_len = s_latin1(on, x->name, x->name_len, 0);
-            e->name = on;
-            e->lname = ln;
+        size_t lnl = s_latin1(w, x->name, x->name_len, 1), pos = 0;
+        w[lnl] = '\0';
+        size_t u = s_hdr_find(c, slot, nb, w, lnl, &pos);
+        s_hdr *e = &c->hdrs[u];
+        if (u == c->n_hdrs) {
+            e->first = i;
+            e->lname = w;
             e->lname_len = lnl;
+            e->lname_ascii = lnl == x->name_len;
             e->value = NULL;
             e->value_len = 0;
-            slot[pos] = c->n_hdrs++;
+            e->value_room = 0;
+            e->value_ascii = 1;
+            if (slot)
+                slot[pos] = u;
+            c->n_hdrs++;
+            w += lnl + 1;
         } else {
-            c->hdrs[slot[pos]].value_len += 2; /* ", " */
+            e->value_room += 2; /* ", " */
         }
-        uniq[i] = slot[pos];
-        c->hdrs[slot[pos]].value_len += x->value_len * 2;
+        uniq[i] = u;
+        e->value_room += x->value_len * 2;
     }
     for (size_t u = 0; u < c->n_hdrs; u++) {
-        c->hdrs[u].value = qc_arena_alloc(c->a, c->hdrs[u].value_len + 1);
-        if (!c->hdrs[u].value)
-            return QC_ERR_NOMEM;
-        c->hdrs[u].value_len = 0;
+        c->hdrs[u].value = w;
+        w += c->hdrs[u].value_room + 1;
     }
     for (size_t i = 0; i < n; i++) {
+        const qc_header *x = &h->items[i];
         s_hdr *e = &c->hdrs[uniq[i]];
-        if (seen[uniq[i]]) {
+        if (i != e->first) {
             memcpy(e->value + e->value_len, ", ", 2);
             e->value_len += 2;
         }
-        seen[uniq[i]] = 1;
-        e->value_len += s_latin1(e->value + e->value_len, h->items[i].value,
-                                 h->items[i].value_len, 0);
+        size_t vl = s_latin1(e->value + e->value_len, x->value, x->value_len,
+                             0);
+        e->value_ascii &= vl == x->value_len;
+        e->value_len += vl;
         e->value[e->value_len] = '\0';
     }
     return QC_OK;
 }
 
-/* Returns the merged header named name (any case, ASCII), or NULL. */
-static const s_hdr *s_header(const s_ctx *c, const char *name)
+/* Returns the merged header named (name, n) (any case, ASCII), or NULL. */
+static const s_hdr *s_header(const s_ctx *c, const char *name, size_t n)
 {
-    size_t n = strlen(name);
     for (size_t i = 0; i < c->n_hdrs; i++) {
         const s_hdr *e = &c->hdrs[i];
         if (e->lname_len != n)
             continue;
+        if (memcmp(e->lname, name, n) == 0)
+            return e; /* name in lower case */
         size_t k;
         for (k = 0; k < n; k++) {
             char ch = name[k];
@@ -1339,6 +1471,16 @@ static const s_hdr *s_header(const s_ctx *c, const char *name)
     return NULL;
 }
 
+/* Points v at the text (s, len) of a header (nchars counted unless the
+ * text is known to be ASCII). */
+static void s_set_hdr_text(qc_value *v, const char *s, size_t len, int ascii)
+{
+    if (ascii)
+        s_set_ascii(v, s, len);
+    else
+        s_set_text(v, s, len, 0);
+}
+
 /* ---------------------------------------------------------------- body */
 
 /* Returns QC_ERR_RESPONSE_PARSE: json.loads hit the recursion limit. */
@@ -1347,6 +1489,29 @@ static int s_too_deep(s_ctx *c)
     return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
                         "maximum recursion depth exceeded while decoding a "
                         "JSON document from a unicode string");
+}
+
+/* Bytes after the body's copy: NULs, so a reader may look one byte past
+ * the end and load sixteen bytes from any position up to it. */
+#define S_BODY_PAD 16
+
+/* Returns the body copied once into the result arena and followed by
+ * S_BODY_PAD NULs, or NULL when out of memory. */
+static const char *s_body_copy(s_ctx *c)
+{
+    if (c->body_copy)
+        return c->body_copy;
+    size_t len = c->resp->body.len;
+    if (len > SIZE_MAX - S_BODY_PAD)
+        return NULL;
+    char *copy = qc_arena_alloc(c->a, len + S_BODY_PAD);
+    if (!copy)
+        return NULL;
+    if (len)
+        memcpy(copy, c->resp->body.data, len);
+    memset(copy + len, 0, S_BODY_PAD);
+    c->body_copy = copy;
+    return copy;
 }
 
 /* Parses the body once, as _parse_body_as_json does: empty gives {}, text
@@ -1372,16 +1537,15 @@ static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
         /* The body is read from a copy in the result arena, so every
          * string of the tree lives as long as the result (s_copy points
          * at them). */
-        char *copy = qc_arena_alloc(c->a, len);
-        if (!copy)
+        s = s_body_copy(c);
+        if (!s)
             return QC_ERR_NOMEM;
-        memcpy(copy, s, len);
-        s = copy;
-        rc = s_json_read(c->tmp, c->a, s, len, &c->body, &c->body_depth);
+        rc = s_json_read(c, c->a, s, len, &c->body, &c->body_depth);
         if (rc == S_JSON_DEPTH || (rc == QC_OK && c->body_depth > max_depth))
             return s_too_deep(c);
         if (rc == S_JSON_SYNTAX) {
-            s_jmember *mem = qc_arena_alloc(c->tmp, sizeof(*mem));
+            qc_arena *tmp = s_tmp(c);
+            s_jmember *mem = tmp ? qc_arena_alloc(tmp, sizeof(*mem)) : NULL;
             if (!mem)
                 return QC_ERR_NOMEM;
             memset(mem, 0, sizeof(*mem));
@@ -1429,11 +1593,7 @@ static int s_copy(s_ctx *c, const s_jnode *n, qc_value *out)
         /* Every STR node's text lives in the result arena (the body's copy,
          * decoded strings, header values) or is static: no copy. */
         if (n->flags & S_JF_ASCII) {
-            memset(out, 0, sizeof(*out));
-            out->type = QC_VAL_STRING;
-            out->u.s.ptr = n->u.str;
-            out->u.s.len = n->len;
-            out->u.s.nchars = n->len;
+            s_set_ascii(out, n->u.str, n->len);
             return QC_OK;
         }
         s_set_text(out, n->u.str, n->len, (n->flags & S_JF_SURROGATE) != 0);
@@ -1476,11 +1636,21 @@ static int s_ts_from_double(double d, int64_t *sec, int32_t *usec)
 {
     if (isnan(d))
         return 0;
-    double ip;
-    double frac = modf(d, &ip) * 1e6;
-    double r = round(frac);
-    if (fabs(frac - r) == 0.5)
-        r = 2.0 * round(frac / 2.0);
+    double ip, frac;
+    if (fabs(d) < 4503599627370496.0) { /* below 2^52: modf by conversion */
+        ip = (double)(int64_t)d;
+        frac = (d - ip) * 1e6;
+    } else {
+        frac = modf(d, &ip) * 1e6;
+    }
+    /* round(frac), then half to even: |frac| < 1e6, so its integer part
+     * converts exactly and frac - t is exact. */
+    double t = (double)(int64_t)frac, diff = frac - t, r = t;
+    if (diff >= 0.5 || diff <= -0.5) {
+        r = diff > 0 ? t + 1.0 : t - 1.0;
+        if ((diff == 0.5 || diff == -0.5) && (int64_t)t % 2 == 0)
+            r = t;
+    }
     if (r >= 1e6) {
         r -= 1e6;
         ip += 1.0;
@@ -1804,7 +1974,8 @@ static int s_timestamp(s_ctx *c, const qc_shape *sh, const s_jnode *n,
         return QC_OK;
     case S_J_INT: {
         qc_value iv;
-        int rc = s_int_from_digits(c->tmp, n->u.str, n->len, &iv);
+        int rc = s_tmp(c) ? s_int_from_digits(c->tmp, n->u.str, n->len, &iv)
+                          : QC_ERR_NOMEM;
         if (rc)
             return rc;
         if (iv.flags & QC_VALF_BIGINT || iv.u.i < S_MIN_SEC ||
@@ -2091,7 +2262,9 @@ static int s_integer(s_ctx *c, const qc_shape *sh, const s_jnode *n,
             return QC_OK;
         }
         int len = snprintf(NULL, 0, "%.0f", d);
-        char *t = len > 0 ? qc_arena_alloc(c->tmp, (size_t)len + 1) : NULL;
+        char *t = len > 0 && s_tmp(c)
+                      ? qc_arena_alloc(c->tmp, (size_t)len + 1)
+                      : NULL;
         if (!t)
             return QC_ERR_NOMEM;
         snprintf(t, (size_t)len + 1, "%.0f", d);
@@ -2124,7 +2297,7 @@ static int s_float(s_ctx *c, const qc_shape *sh, const s_jnode *n,
         qc_value_set_float(out, n->type == S_J_TRUE ? 1.0 : 0.0);
         return QC_OK;
     case S_J_INT:
-        rc = s_strtod(c->tmp, n->u.str, n->len, &d);
+        rc = s_strtod(s_tmp(c), n->u.str, n->len, &d);
         if (rc)
             return rc;
         if (isinf(d))
@@ -2243,7 +2416,7 @@ static int s_header_member(s_ctx *c, const qc_member *mem, const s_hdr *h,
         if (rc)
             return rc;
         int depth;
-        rc = s_json_read(c->tmp, c->a, raw.u.s.ptr, raw.u.s.len, &node,
+        rc = s_json_read(c, c->a, raw.u.s.ptr, raw.u.s.len, &node,
                          &depth);
         if (rc == S_JSON_SYNTAX || rc == S_JSON_DEPTH)
             return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
@@ -2293,18 +2466,24 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
                 }
                 if (j < pl)
                     continue;
+                /* The key is the first spelling of the name. */
+                const qc_header *x = &c->resp->headers.items[h->first];
+                char *on = qc_arena_alloc(c->a, x->name_len * 2 + 1);
+                if (!on) {
+                    rc = QC_ERR_NOMEM;
+                    break;
+                }
+                size_t nl = s_latin1(on, x->name, x->name_len, 0);
+                on[nl] = '\0';
                 qc_pair *p = &v.u.map.items[v.u.map.len++];
-                rc = s_set_copy(c->a, &p->key, h->name + pl, h->name_len - pl,
-                                0);
-                s_set_text(&p->value, h->value, h->value_len, 0);
+                s_set_text(&p->key, on + pl, nl - pl, 0);
+                s_set_hdr_text(&p->value, h->value, h->value_len,
+                               h->value_ascii);
             }
         } else if (mem->location == QC_LOC_HEADER) {
             size_t hl;
             const char *hn = s_json_name(mem, &hl);
-            char *name = qc_arena_strndup(c->tmp, hn, hl);
-            if (!name)
-                return QC_ERR_NOMEM;
-            const s_hdr *h = s_header(c, name);
+            const s_hdr *h = s_header(c, hn, hl);
             if (!h)
                 continue;
             rc = s_header_member(c, mem, h, &v);
@@ -2319,18 +2498,644 @@ static int s_non_payload(s_ctx *c, const qc_shape *sh, qc_value *top,
     return QC_OK;
 }
 
+/* ------------------------------------------------ one-pass body reading */
+
+/* A success reply's body is first read in one pass straight into the
+ * values of the output shape, without the intermediate tree. This reader
+ * gives up (S_FAST_NO) on anything the two-step path (s_body, then
+ * s_structure) might treat otherwise: a syntax error, a key given twice, a
+ * value its shape's handler refuses, a union not in its plain form,
+ * nesting deeper than S_FAST_DEPTH. The two-step path then reads the body
+ * again and has the last word, so this reader only has to agree with it
+ * on what it accepts. It reads the body's padded copy (s_body_copy): the
+ * byte at the end is a NUL, which nothing accepts. */
+#define S_FAST_NO 1003
+#define S_FAST_DEPTH 64
+
+/* The hottest helpers are inlined even where the compiler would not. */
+#if defined(__GNUC__)
+#define S_ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define S_ALWAYS_INLINE inline
+#endif
+
+static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out);
+
+/* Skips whitespace (the NUL after the body stops it). */
+static inline void s_fast_ws(s_reader *r)
+{
+    while ((unsigned char)*r->p <= ' ' &&
+           (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+        r->p++;
+}
+
+/* Returns the first '"', '\\' or control byte from q on (the NUL after the
+ * body at the latest), sixteen or eight bytes at a time; *high gets the
+ * bytes before it ORed together (only bit 7 matters). */
+static inline const char *s_fast_scan(const char *q, uint64_t *high)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i ctl = _mm_set1_epi8(0x1F);
+    unsigned acc = 0;
+    for (;;) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)q);
+        __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, bslash)),
+            _mm_cmpeq_epi8(_mm_min_epu8(w, ctl), w)); /* w <= 0x1F */
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        unsigned hb = (unsigned)_mm_movemask_epi8(w); /* bit 7 of each */
+        if (m) {
+            acc |= hb & ((m & (0u - m)) - 1); /* the bytes before it */
+            *high = acc ? 0x80 : 0;
+            return q + __builtin_ctz(m);
+        }
+        acc |= hb;
+        q += 16;
+    }
+#else
+    const uint64_t lo = 0x0101010101010101ULL, hi = lo << 7;
+    uint64_t acc = 0;
+    for (;;) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        /* As in s_read_string: the lowest flagged byte is the first stop. */
+        uint64_t stop = ((w - lo * 0x20) | ((w ^ (lo * '"')) - lo) |
+                         ((w ^ (lo * '\\')) - lo)) &
+                        ~w & hi;
+        if (stop) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                        \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            acc |= w & ((stop & (0 - stop)) - 1);
+            q += __builtin_ctzll(stop) >> 3;
+#else
+            while (!s_string_stop[(unsigned char)*q])
+                acc |= (unsigned char)*q++;
+#endif
+            *high = acc;
+            return q;
+        }
+        acc |= w;
+        q += 8;
+    }
+#endif
+}
+
+/* Reads the string at r->p (a '"') as s_read_string does: text without
+ * escapes is found here, the rest is left to s_read_string. */
+static inline int s_fast_string(s_reader *r, s_jnode *out)
+{
+    uint64_t high;
+    const char *start = r->p + 1, *q = s_fast_scan(start, &high);
+    if (*q != '"')
+        return s_read_string(r, out); /* escapes, or a syntax error */
+    out->type = S_J_STR;
+    out->flags = S_JF_ASCII;
+    out->u.str = start;
+    out->len = (size_t)(q - start);
+    if (high & 0x8080808080808080ULL) {
+        out->flags = 0;
+        r->nonascii = 1;
+    }
+    r->p = q + 1;
+    return QC_OK;
+}
+
+/* Reads the number at r->p as s_read_number does, converting it in the
+ * same pass: a FLOAT gets its value (s_fast_double's exact cases, else
+ * s_strtod), an INT its text and, when it has at most 18 digits, *small
+ * and *is_small = 1. */
+static int s_fast_number(s_reader *r, s_jnode *out, int64_t *small,
+                         int *is_small)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                   1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *s = r->p, *q = s;
+    int neg = *q == '-', digits = 0, exp10 = 0, is_float = 0;
+    uint64_t m = 0;
+    q += neg;
+    if (*q == '0') {
+        q++;
+    } else if (*q >= '1' && *q <= '9') {
+        for (; s_is_digit(*q); q++)
+            if (++digits <= 19)
+                m = m * 10 + (uint64_t)(*q - '0');
+    } else {
+        return S_JSON_SYNTAX;
+    }
+    const char *int_end = q;
+    if (*q == '.' && s_is_digit(q[1])) {
+        is_float = 1;
+        for (q++; s_is_digit(*q); q++) {
+            exp10--;
+            if (m == 0 && *q == '0')
+                continue; /* leading zeros */
+            if (++digits <= 19)
+                m = m * 10 + (uint64_t)(*q - '0');
+        }
+    }
+    if (*q == 'e' || *q == 'E') {
+        const char *e = q + 1;
+        int eneg = *e == '-', ev = 0, ed = 0;
+        e += *e == '-' || *e == '+';
+        for (; s_is_digit(*e); e++)
+            if (++ed <= 4)
+                ev = ev * 10 + (*e - '0');
+        if (ed) {
+            is_float = 1;
+            q = e;
+            if (ed > 4)
+                digits = 20; /* not exact here */
+            exp10 += eneg ? -ev : ev;
+        }
+    }
+    r->p = q;
+    out->flags = 0;
+    *is_small = 0;
+    if (is_float) {
+        out->type = S_J_FLOAT;
+        out->len = 0;
+        if (m == 0 && digits <= 19) {
+            out->u.f = neg ? -0.0 : 0.0;
+            return QC_OK;
+        }
+        if (digits <= 19 && m <= ((uint64_t)1 << 53) && exp10 >= -22 &&
+            exp10 <= 22) {
+            double d = exp10 < 0 ? (double)m / pow10[-exp10]
+                                 : (double)m * pow10[exp10];
+            out->u.f = neg ? -d : d;
+            return QC_OK;
+        }
+        return s_strtod(s_rtmp(r), s, (size_t)(q - s), &out->u.f);
+    }
+    if ((size_t)(int_end - s) - (size_t)neg > S_MAX_INT_DIGITS)
+        return S_JSON_SYNTAX;
+    out->type = S_J_INT;
+    out->u.str = s;
+    out->len = (size_t)(q - s);
+    if (digits <= 18) {
+        *small = neg ? -(int64_t)m : (int64_t)m;
+        *is_small = 1;
+    }
+    return QC_OK;
+}
+
+/* Steps over the ',' between two items (returns 1; in an array, also
+ * over the whitespace after it, where a value starts), or over the
+ * closing byte close (returns 0); returns -1 for anything else. Whitespace
+ * before them is skipped only when they are not found right away. */
+static inline int s_fast_next(s_reader *r, char close)
+{
+    if (*r->p != ',' && *r->p != close) {
+        s_fast_ws(r);
+        if (*r->p != ',' && *r->p != close)
+            return -1;
+    }
+    if (*r->p++ == close)
+        return 0;
+    if (close == ']')
+        s_fast_ws(r);
+    return 1;
+}
+
+/* Steps into the container at r->p ('{' or '[') and the whitespace after.
+ * Returns 1 when it is empty (and steps over its closing byte too), 0
+ * when items follow, -1 when it is nested too deep. */
+static inline int s_fast_open(s_reader *r, char close)
+{
+    if (++r->depth > S_FAST_DEPTH)
+        return -1;
+    r->p++;
+    s_fast_ws(r);
+    if (*r->p != close)
+        return 0;
+    r->p++;
+    return 1;
+}
+
+/* Reads the key at r->p (after any whitespace), the ':' after it and the
+ * whitespace after that, where the value starts. Returns QC_OK, S_FAST_NO
+ * or QC_ERR_NOMEM. */
+static S_ALWAYS_INLINE int s_fast_key(s_reader *r, s_jnode *key)
+{
+    if (*r->p != '"') {
+        s_fast_ws(r);
+        if (*r->p != '"')
+            return S_FAST_NO;
+    }
+    int rc = s_fast_string(r, key);
+    if (rc)
+        return rc;
+    if (*r->p != ':') {
+        s_fast_ws(r);
+        if (*r->p != ':')
+            return S_FAST_NO;
+    }
+    r->p++;
+    s_fast_ws(r);
+    return QC_OK;
+}
+
+/* Makes room for one more element of size elem in the arena array *items
+ * holding len of *cap, moving it to a block twice as large when full (the
+ * old one stays in the arena). Returns QC_OK or QC_ERR_NOMEM. */
+static int s_fast_grow(qc_arena *a, void **items, size_t len, size_t *cap,
+                       size_t elem)
+{
+    if (len < *cap)
+        return QC_OK;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / 2 / elem)
+        return QC_ERR_NOMEM;
+    void *n = qc_arena_alloc(a, ncap * elem);
+    if (!n)
+        return QC_ERR_NOMEM;
+    if (len)
+        memcpy(n, *items, len * elem);
+    *items = n;
+    *cap = ncap;
+    return QC_OK;
+}
+
+/* Returns whether two of the n string keys of p are equal (a Python dict
+ * would merge them), or n is too large to check here. */
+static int s_fast_dup_keys(const qc_pair *p, size_t n)
+{
+    if (n > 32)
+        return 1;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (p[i].key.u.s.len == p[j].key.u.s.len &&
+                memcmp(p[i].key.u.s.ptr, p[j].key.u.s.ptr,
+                       p[i].key.u.s.len) == 0)
+                return 1;
+    return 0;
+}
+
+/* Sets out to the list or map of the len items (NULL when none). */
+static void s_fast_set(qc_value *out, int type, void *items, size_t len)
+{
+    memset(out, 0, sizeof(*out));
+    out->type = (uint8_t)type;
+    if (type == QC_VAL_LIST) {
+        out->u.list.items = items;
+        out->u.list.len = len;
+    } else {
+        out->u.map.items = items;
+        out->u.map.len = len;
+    }
+}
+
+/* Reads any JSON value at r->p into out as s_copy makes it. */
+static int s_fast_any(s_reader *r, s_ctx *c, qc_value *out)
+{
+    size_t len = 0, cap = 0;
+    int rc, more;
+    void *items = NULL;
+    if (*r->p == '[') {
+        if ((more = s_fast_open(r, ']')) < 0)
+            return S_FAST_NO;
+        for (more = !more; more > 0; more = s_fast_next(r, ']')) {
+            qc_value *v;
+            rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*v));
+            if (rc)
+                return rc;
+            v = (qc_value *)items + len++;
+            if ((rc = s_fast_any(r, c, v)) != QC_OK)
+                return rc;
+        }
+        if (more < 0)
+            return S_FAST_NO;
+        r->depth--;
+        s_fast_set(out, QC_VAL_LIST, len ? items : NULL, len);
+        return QC_OK;
+    }
+    if (*r->p == '{') {
+        if ((more = s_fast_open(r, '}')) < 0)
+            return S_FAST_NO;
+        for (more = !more; more > 0; more = s_fast_next(r, '}')) {
+            qc_pair *p;
+            s_jnode key;
+            rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*p));
+            if (rc)
+                return rc;
+            p = (qc_pair *)items + len++;
+            if ((rc = s_fast_key(r, &key)) != QC_OK ||
+                (rc = s_copy(c, &key, &p->key)) != QC_OK ||
+                (rc = s_fast_any(r, c, &p->value)) != QC_OK)
+                return rc;
+        }
+        if (more < 0 || s_fast_dup_keys(items, len))
+            return S_FAST_NO;
+        r->depth--;
+        s_fast_set(out, QC_VAL_MAP, len ? items : NULL, len);
+        return QC_OK;
+    }
+    s_jnode n;
+    rc = s_read_value(r, &n);
+    return rc ? rc : s_copy(c, &n, out);
+}
+
+/* Returns the position of the lowest set bit of x (not 0). */
+static inline size_t s_lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctzll(x);
+#else
+    size_t i = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
+/* Returns whether member mem's JSON key is key. */
+static inline int s_fast_key_is(const qc_member *mem, const s_jnode *key)
+{
+    size_t jl = mem->name_len;
+    const char *jn = mem->name;
+    if (mem->wire_name != mem->name && mem->wire_name)
+        jn = s_json_name(mem, &jl);
+    return jl == key->len && s_mem_eq(jn, key->u.str, jl);
+}
+
+/* Returns the position among a structure's count (at most 64) members
+ * mems of the one whose JSON key is key, or SIZE_MAX when there is none.
+ * It tries *hint first (keys often come in the model's order), then the
+ * members not yet seen (bits of seen), then the others (a key given
+ * twice); *hint is set past the match. */
+static size_t s_fast_member(const qc_member *mems, size_t count,
+                            uint64_t seen, const s_jnode *key, size_t *hint)
+{
+    uint64_t all = count == 64 ? ~(uint64_t)0 : ((uint64_t)1 << count) - 1;
+    size_t at = *hint;
+    if (at < count && !(seen >> at & 1) && s_fast_key_is(&mems[at], key)) {
+        *hint = at + 1;
+        return at;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t left = (pass ? seen : ~seen) & all;
+        for (; left; left &= left - 1) {
+            at = s_lowest_bit(left);
+            if (s_fast_key_is(&mems[at], key)) {
+                *hint = at + 1;
+                return at;
+            }
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* A structure (r->p at '{'), as s_structure makes it: members in the
+ * model's order, null ones left out. Each member's value is read into its
+ * own slot of the pair array, which is then packed. */
+static int s_fast_structure(s_reader *r, s_ctx *c, const qc_shape *sh,
+                            qc_value *out)
+{
+    size_t n = sh->n_members, hint = 0, kept = 0, set_count = 0;
+    const qc_member *mems = qc_shape_member(c->m, sh, 0);
+    uint64_t seen = 0, set = 0;
+    qc_pair *items = NULL;
+    int rc, more, is_union = (sh->flags & QC_SF_UNION) != 0;
+    if (n > 64)
+        return S_FAST_NO;
+    if (n && !(items = qc_arena_alloc(c->a, n * sizeof(*items))))
+        return QC_ERR_NOMEM;
+    if ((more = s_fast_open(r, '}')) < 0)
+        return S_FAST_NO;
+    for (more = !more; more > 0; more = s_fast_next(r, '}')) {
+        s_jnode key, skip;
+        if ((rc = s_fast_key(r, &key)) != QC_OK)
+            return rc;
+        size_t i = s_fast_member(mems, n, seen, &key, &hint);
+        if (i == SIZE_MAX) {
+            /* Not a member: read and dropped (a union's every key counts). */
+            if (is_union)
+                return S_FAST_NO;
+            int depth = r->depth;
+            rc = s_read_value(r, &skip);
+            if (rc || r->max_depth > S_FAST_DEPTH)
+                return rc ? rc : S_FAST_NO;
+            r->depth = depth;
+            continue;
+        }
+        uint64_t bit = (uint64_t)1 << i;
+        if (seen & bit)
+            return S_FAST_NO; /* given twice */
+        seen |= bit;
+        if (*r->p == 'n') {
+            if (!s_literal(r, "null"))
+                return S_FAST_NO;
+            continue; /* a null member is left out */
+        }
+        uint16_t si = mems[i].shape;
+        s_jnode str;
+        if (*r->p == '"' && c->m->shapes[si].type == QC_T_STRING) {
+            /* The common case without a call: a string of a string. */
+            if ((rc = s_fast_string(r, &str)) != QC_OK)
+                return rc;
+            if (str.flags == S_JF_ASCII)
+                s_set_ascii(&items[i].value, str.u.str, str.len);
+            else if ((rc = s_shape(c, si, &str, &items[i].value)) != QC_OK)
+                return rc;
+        } else if ((rc = s_fast_value(r, c, si, &items[i].value)) != QC_OK) {
+            return rc;
+        }
+        set |= bit;
+        set_count++;
+    }
+    if (more < 0 || (is_union && set_count != 1))
+        return S_FAST_NO;
+    r->depth--;
+    for (uint64_t left = set; left; left &= left - 1) {
+        size_t i = s_lowest_bit(left);
+        const qc_member *mem = &mems[i];
+        if (kept != i)
+            items[kept].value = items[i].value;
+        s_set_key(&items[kept].key, mem->name, mem->name_len);
+        kept++;
+    }
+    memset(out, 0, sizeof(*out));
+    out->type = QC_VAL_MAP;
+    out->u.map.items = items;
+    out->u.map.len = kept;
+    return QC_OK;
+}
+
+/* A list (r->p at '['), as s_list makes it: null items kept. */
+static int s_fast_list(s_reader *r, s_ctx *c, const qc_shape *sh,
+                       qc_value *out)
+{
+    size_t len = 0, cap = 0;
+    void *items = NULL;
+    int rc, more;
+    if ((more = s_fast_open(r, ']')) < 0)
+        return S_FAST_NO;
+    for (more = !more; more > 0; more = s_fast_next(r, ']')) {
+        qc_value *v;
+        rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*v));
+        if (rc)
+            return rc;
+        v = (qc_value *)items + len++;
+        if (*r->p == 'n') {
+            if (!s_literal(r, "null"))
+                return S_FAST_NO;
+            qc_value_set_null(v);
+            continue;
+        }
+        if ((rc = s_fast_value(r, c, sh->member, v)) != QC_OK)
+            return rc;
+    }
+    if (more < 0)
+        return S_FAST_NO;
+    r->depth--;
+    s_fast_set(out, QC_VAL_LIST, len ? items : NULL, len);
+    return QC_OK;
+}
+
+/* A map (r->p at '{'), as s_map makes it, when no key is given twice. */
+static int s_fast_map(s_reader *r, s_ctx *c, const qc_shape *sh,
+                      qc_value *out)
+{
+    size_t len = 0, cap = 0;
+    void *items = NULL;
+    int rc, more, key_string = c->m->shapes[sh->key].type == QC_T_STRING;
+    if ((more = s_fast_open(r, '}')) < 0)
+        return S_FAST_NO;
+    for (more = !more; more > 0; more = s_fast_next(r, '}')) {
+        qc_pair *p;
+        s_jnode key;
+        rc = s_fast_grow(c->a, &items, len, &cap, sizeof(*p));
+        if (rc)
+            return rc;
+        p = (qc_pair *)items + len++;
+        if ((rc = s_fast_key(r, &key)) != QC_OK)
+            return rc;
+        if (key_string && key.flags == S_JF_ASCII)
+            s_set_ascii(&p->key, key.u.str, key.len); /* as s_copy does */
+        else if ((rc = s_shape(c, sh->key, &key, &p->key)) != QC_OK)
+            return rc;
+        if ((rc = s_fast_value(r, c, sh->value, &p->value)) != QC_OK)
+            return rc;
+        /* The keys are compared as strings below. */
+        if (p->key.type != QC_VAL_STRING)
+            return S_FAST_NO;
+    }
+    if (more < 0 || s_fast_dup_keys(items, len))
+        return S_FAST_NO;
+    r->depth--;
+    s_fast_set(out, QC_VAL_MAP, len ? items : NULL, len);
+    return QC_OK;
+}
+
+/* Reads the value at r->p into out through shape si. */
+static int s_fast_value(s_reader *r, s_ctx *c, uint16_t si, qc_value *out)
+{
+    const qc_shape *sh = &c->m->shapes[si];
+    char ch = *r->p;
+    if (ch == '{' || ch == '[') {
+        switch (sh->type) {
+        case QC_T_STRUCTURE:
+            return ch == '{' ? s_fast_structure(r, c, sh, out) : S_FAST_NO;
+        case QC_T_LIST:
+            return ch == '[' ? s_fast_list(r, c, sh, out) : S_FAST_NO;
+        case QC_T_MAP:
+            return ch == '{' ? s_fast_map(r, c, sh, out) : S_FAST_NO;
+        case QC_T_STRING:
+        case QC_T_DOCUMENT:
+            return s_fast_any(r, c, out);
+        default:
+            return S_FAST_NO; /* the two-step path refuses it */
+        }
+    }
+    s_jnode n;
+    int64_t small;
+    int rc, is_small;
+    if (ch == '"') {
+        rc = s_fast_string(r, &n);
+        if (rc == QC_OK && sh->type == QC_T_STRING && n.flags == S_JF_ASCII) {
+            s_set_ascii(out, n.u.str, n.len); /* as s_copy makes it */
+            return QC_OK;
+        }
+    } else if ((ch >= '0' && ch <= '9') || (ch == '-' && r->p[1] != 'I')) {
+        rc = s_fast_number(r, &n, &small, &is_small);
+        if (rc == QC_OK && is_small &&
+            (sh->type == QC_T_INTEGER || sh->type == QC_T_LONG)) {
+            qc_value_set_int(out, small); /* as s_int_from_digits does */
+            return QC_OK;
+        }
+        if (rc == QC_OK && n.type == S_J_FLOAT &&
+            sh->type == QC_T_TIMESTAMP) {
+            int64_t sec;
+            int32_t usec;
+            if (!s_ts_from_double(n.u.f, &sec, &usec))
+                return S_FAST_NO; /* as s_timestamp refuses it */
+            s_set_ts(out, sec, usec, QC_TZ_LOCAL, 0);
+            return QC_OK;
+        }
+    } else {
+        rc = s_read_value(r, &n);
+    }
+    if (rc == QC_OK)
+        rc = s_shape(c, si, &n, out);
+    return rc;
+}
+
+/* Reads the body as structure sh into out in one pass. Returns QC_OK,
+ * QC_ERR_NOMEM, or another nonzero code when the two-step path has to
+ * read it (c->err untouched). */
+static int s_fast_body(s_ctx *c, const qc_shape *sh, qc_value *out)
+{
+    size_t len = c->resp->body.len;
+    if (len == 0)
+        return S_FAST_NO;
+    const char *s = s_body_copy(c);
+    if (!s)
+        return QC_ERR_NOMEM;
+    s_reader r;
+    memset(&r, 0, sizeof(r));
+    r.p = s;
+    r.end = s + len;
+    r.c = c;
+    r.strs = c->a;
+    qc_error *err = c->err;
+    c->err = NULL; /* the two-step path words the errors */
+    s_fast_ws(&r);
+    int rc = *r.p == '{' ? s_fast_structure(&r, c, sh, out) : S_FAST_NO;
+    c->err = err;
+    qc_buf_clean_up(&r.stack);
+    if (rc)
+        return rc;
+    s_fast_ws(&r);
+    if (r.p != r.end)
+        return S_FAST_NO; /* "Extra data" */
+    /* Bytes outside strings were ASCII; check the strings that were not. */
+    if (r.nonascii && s_check_utf8(s, len, NULL) != QC_OK)
+        return S_FAST_NO;
+    return QC_OK;
+}
+
 /* Merges the body members parsed with structure shape sh into top. */
 static int s_payload(s_ctx *c, const qc_shape *sh, int max_depth,
                      qc_value *top, size_t cap)
 {
     const s_jnode *body = NULL;
     qc_value parsed;
-    int rc = s_body(c, max_depth, &body);
-    if (rc)
+    int rc = c->body_done ? S_FAST_NO : s_fast_body(c, sh, &parsed);
+    if (rc == QC_ERR_NOMEM)
         return rc;
-    rc = s_structure(c, sh, body, &parsed);
-    if (rc)
-        return rc;
+    if (rc != QC_OK) {
+        rc = s_body(c, max_depth, &body);
+        if (rc)
+            return rc;
+        rc = s_structure(c, sh, body, &parsed);
+        if (rc)
+            return rc;
+    }
     if (parsed.type != QC_VAL_MAP)
         return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
                             "Unable to parse the response: the body is JSON "
@@ -2560,7 +3365,7 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
     if (rc)
         return rc;
     if (set) {
-        const s_hdr *q = s_header(c, "x-amzn-query-error");
+        const s_hdr *q = s_header(c, "x-amzn-query-error", 18);
         if (q) {
             const char *semi = memchr(q->value, ';', q->value_len);
             if (semi && semi != q->value &&
@@ -2582,7 +3387,7 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
             return rc;
     }
     /* RestJSONParser._inject_error_code. */
-    const s_hdr *et = s_header(c, "x-amzn-errortype");
+    const s_hdr *et = s_header(c, "x-amzn-errortype", 16);
     if (et) {
         rc = s_code_value(c, et->value, et->value_len, 0, &code);
         set = 1;
@@ -2596,9 +3401,9 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
         rc = s_put(&error, 4, "Code", 4, &code);
     if (rc == QC_OK)
         rc = s_put(top, cap, "Error", 5, &error);
-    const s_hdr *rid = s_header(c, "x-amzn-requestid");
+    const s_hdr *rid = s_header(c, "x-amzn-requestid", 16);
     if (rc == QC_OK && rid) {
-        s_set_text(&v, rid->value, rid->value_len, 0);
+        s_set_hdr_text(&v, rid->value, rid->value_len, rid->value_ascii);
         rc = s_put(md, 5, "RequestId", 9, &v);
     }
     if (rc == QC_OK)
@@ -2642,9 +3447,6 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
     c.resp = resp;
     c.a = a;
     c.err = err;
-    c.tmp = qc_arena_new();
-    if (!c.tmp)
-        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
     const qc_shape *oshape =
         op->output != QC_NO_SHAPE ? &m->shapes[op->output] : NULL;
     rc = s_merge_headers(&c);
@@ -2674,17 +3476,21 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         rc = s_error(&c, &top, cap, &md);
     } else {
         /* BaseRestParser._populate_response_metadata. */
-        const s_hdr *rid = s_header(&c, "x-amzn-requestid");
-        const s_hdr *rid2 = rid ? NULL : s_header(&c, "x-amz-request-id");
+        const s_hdr *rid = s_header(&c, "x-amzn-requestid", 16);
+        const s_hdr *rid2 =
+            rid ? NULL : s_header(&c, "x-amz-request-id", 16);
         if (rid || rid2) {
             const s_hdr *h = rid ? rid : rid2;
-            s_set_text(&v, h->value, h->value_len, 0);
+            s_set_hdr_text(&v, h->value, h->value_len, h->value_ascii);
             rc = s_put(&md, 5, "RequestId", 9, &v);
         }
         if (rc == QC_OK && rid2) {
-            const s_hdr *host = s_header(&c, "x-amz-id-2");
-            s_set_text(&v, host ? host->value : "",
-                       host ? host->value_len : 0, 0);
+            const s_hdr *host = s_header(&c, "x-amz-id-2", 10);
+            if (host)
+                s_set_hdr_text(&v, host->value, host->value_len,
+                               host->value_ascii);
+            else
+                s_set_text(&v, "", 0, 0);
             rc = s_put(&md, 5, "HostId", 6, &v);
         }
         if (rc == QC_OK)
@@ -2703,8 +3509,10 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         rc = s_new_map(a, &v, c.n_hdrs);
     for (size_t i = 0; rc == QC_OK && i < c.n_hdrs; i++) {
         qc_pair *p = &v.u.map.items[v.u.map.len++];
-        s_set_text(&p->key, c.hdrs[i].lname, c.hdrs[i].lname_len, 0);
-        s_set_text(&p->value, c.hdrs[i].value, c.hdrs[i].value_len, 0);
+        s_set_hdr_text(&p->key, c.hdrs[i].lname, c.hdrs[i].lname_len,
+                       c.hdrs[i].lname_ascii);
+        s_set_hdr_text(&p->value, c.hdrs[i].value, c.hdrs[i].value_len,
+                       c.hdrs[i].value_ascii);
     }
     if (rc == QC_OK)
         rc = s_put(&md, 5, "HTTPHeaders", 11, &v);
