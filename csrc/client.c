@@ -615,9 +615,10 @@ static int s_attempt(s_call_ctx *x, int attempt, qc_call_result *result,
     }
     if (!rc) {
         result->status = resp->status;
-        rc = qc_parse_response(c->model, x->op, resp, attempt - 1,
-                               result->arena, &result->response,
-                               &result->error_code, &result->err);
+        rc = qc_parse_response_depth(c->model, x->op, resp, attempt - 1,
+                                     result->arena, &result->response,
+                                     &result->error_code, &result->err,
+                                     x->co->json_depth_limit);
         if (rc == QC_ERR_SERVICE && !result->err.message)
             qc_error_set(&result->err, rc, "%s",
                          result->error_code ? result->error_code : "");

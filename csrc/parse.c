@@ -35,6 +35,9 @@
 #define S_DEPTH_ERROR 982
 #define S_DEPTH_SUCCESS 981
 #define S_DEPTH_MODELED 980
+/* From CPython 3.12 json.loads stops at a fixed C recursion limit instead,
+ * the same on every path; the caller passes it (json_depth_limit). */
+#define S_DEPTH_MAX 100000 /* the largest limit a caller may pass */
 /* Python's int-from-text limit (sys.get_int_max_str_digits()). */
 #define S_MAX_INT_DIGITS 4300
 /* The datetime range: 0001-01-01T00:00:00 .. 9999-12-31T23:59:59. */
@@ -105,6 +108,7 @@ typedef struct s_ctx {
     size_t n_hdrs;
     int body_done;
     int body_depth; /* nesting of the body's JSON */
+    int depth_error, depth_success, depth_modeled; /* json.loads limits */
     s_jnode body;
     char *body_copy; /* the body in the result arena, then S_BODY_PAD NULs */
 } s_ctx;
@@ -932,7 +936,7 @@ static int s_read_value(s_reader *r, s_jnode *out)
         return s_read_string(r, out);
     case '[':
     case '{': {
-        if (r->depth >= S_DEPTH_ERROR)
+        if (r->depth >= r->c->depth_error)
             return S_JSON_DEPTH;
         r->depth++;
         if (r->depth > r->max_depth)
@@ -981,7 +985,7 @@ static int s_read_value(s_reader *r, s_jnode *out)
 }
 
 /* Reads the JSON document (s, len), valid UTF-8, as json.loads does, up
- * to S_DEPTH_ERROR levels; *depth gets the deepest level. Returns QC_OK,
+ * to c->depth_error levels; *depth gets the deepest level. Returns QC_OK,
  * S_JSON_SYNTAX, S_JSON_DEPTH, QC_ERR_NOMEM or QC_ERR_LIMIT. The tree
  * lives in tmp; its strings point into s or, when they had escapes, at
  * their decoded text in strs. */
@@ -3334,7 +3338,7 @@ static int s_error(s_ctx *c, qc_value *top, size_t cap, qc_value *md)
         return rc;
     }
     const s_jnode *body, *x;
-    rc = s_body(c, S_DEPTH_ERROR, &body);
+    rc = s_body(c, c->depth_error, &body);
     if (rc)
         return rc;
     if (body->type != S_J_OBJ)
@@ -3433,10 +3437,31 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
                       qc_arena *a, qc_value *out, const char **error_code,
                       qc_error *err)
 {
+    return qc_parse_response_depth(m, op, resp, retry_attempts, a, out,
+                                   error_code, err, 0);
+}
+
+/* qc_parse_response with json.loads' nesting limit given (see
+ * qc_call_options.json_depth_limit; 0 = CPython 3.10/3.11's). */
+int qc_parse_response_depth(const qc_model *m, const qc_operation *op,
+                            const qc_http_response *resp, int retry_attempts,
+                            qc_arena *a, qc_value *out,
+                            const char **error_code, qc_error *err,
+                            int json_depth_limit)
+{
     s_ctx c;
     qc_value top, md, v;
     int rc;
     memset(&c, 0, sizeof(c));
+    if (json_depth_limit > 0) {
+        if (json_depth_limit > S_DEPTH_MAX)
+            json_depth_limit = S_DEPTH_MAX;
+        c.depth_error = c.depth_success = c.depth_modeled = json_depth_limit;
+    } else {
+        c.depth_error = S_DEPTH_ERROR;
+        c.depth_success = S_DEPTH_SUCCESS;
+        c.depth_modeled = S_DEPTH_MODELED;
+    }
     if (error_code)
         *error_code = NULL;
     if (!m || !op || !resp || !a || !out)
@@ -3498,7 +3523,7 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         if (rc == QC_OK && oshape)
             rc = s_non_payload(&c, oshape, &top, cap);
         if (rc == QC_OK && oshape)
-            rc = s_payload(&c, oshape, S_DEPTH_SUCCESS, &top, cap);
+            rc = s_payload(&c, oshape, c.depth_success, &top, cap);
     }
     if (rc)
         goto out;
@@ -3537,7 +3562,7 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
         if (eshape && !s_is_generic(resp)) {
             rc = s_non_payload(&c, eshape, &top, cap);
             if (rc == QC_OK)
-                rc = s_payload(&c, eshape, S_DEPTH_MODELED, &top, cap);
+                rc = s_payload(&c, eshape, c.depth_modeled, &top, cap);
             if (rc)
                 goto out;
         }

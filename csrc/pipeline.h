@@ -48,6 +48,12 @@ int qc_parse_response(const qc_model *m, const qc_operation *op,
                       const qc_http_response *resp, int retry_attempts,
                       qc_arena *a, qc_value *out, const char **error_code,
                       qc_error *err) QC_WARN_UNUSED;
+/* The same with json.loads' nesting limit (0 = CPython 3.10/3.11's). */
+int qc_parse_response_depth(const qc_model *m, const qc_operation *op,
+                            const qc_http_response *resp, int retry_attempts,
+                            qc_arena *a, qc_value *out,
+                            const char **error_code, qc_error *err,
+                            int json_depth_limit) QC_WARN_UNUSED;
 
 /* timeutil.c: civil time and timestamp text. */
 int64_t qc_days_from_civil(int64_t y, unsigned m, unsigned d);

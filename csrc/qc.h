@@ -369,6 +369,12 @@ typedef struct qc_call_options {
     void *abort_ctx;
     int64_t now_sec;          /* signing clock; 0 = real time */
     int validate;             /* 1 = validate parameters (default) */
+    /* How deeply nested a reply's JSON may be, as json.loads allows in
+     * the caller's Python: 0 = CPython 3.10/3.11 called from a script's
+     * top level (982 levels for an error reply, one less for a result,
+     * two less for a modelled error); from CPython 3.12 the interpreter's
+     * fixed C recursion limit, the same on every path. */
+    int json_depth_limit;
 } qc_call_options;
 
 void qc_call_options_init(qc_call_options *co);
