@@ -53,11 +53,16 @@ $(HARD)/asan/core/%.o: csrc/%.c $(HCORE_H)
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(HSAN) -Icsrc -c $< -o $@
 
-$(HASAN_LIB): $(HASAN_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+# The lists of source files (list_file in the Makefile): what is built
+# from every file of a directory is rebuilt when one is added or removed.
+$(eval $(call list_file,$(HARD)/.corelist,$(CORE_LIST)))
+$(eval $(call list_file,$(HARD)/.srclist,$(SRC_LIST)))
 
-$(HASAN_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(wildcard fuzz/*.c fuzz/*.h) $(HASAN_LIB)
+$(HASAN_LIB): $(HASAN_OBJ) $(HARD)/.corelist
+	@rm -f $@
+	ar rcs $@ $(HASAN_OBJ)
+
+$(HASAN_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(HCORE_H) $(wildcard fuzz/*.c fuzz/*.h) $(HASAN_LIB) $(HARD)/.srclist
 	$(HCC) $(HCFLAGS) $(HSAN) -Icsrc -Itests/c $(CTEST_SRC) $(HASAN_LIB) $(LIBS) -o $@
 
 # The C tests, then the allocation-failure runs of whole calls and the
@@ -94,7 +99,7 @@ $(HVPY):
 	$(HVPY) -m pip install -q --upgrade pip
 	$(HVPY) -m pip install -q 'setuptools>=77' wheel
 
-$(HEXT_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
+$(HEXT_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) $(HARD)/.corelist qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
 	@rm -rf $(HPYSRC) && mkdir -p $(HPYSRC)
 	cp -r csrc setup.py pyproject.toml $(HPYSRC)/
 	@[ ! -f README.md ] || cp README.md $(HPYSRC)/
@@ -142,11 +147,11 @@ $(HARD)/vg/core/%.o: csrc/%.c $(HCORE_H)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) -O1 -g -Icsrc -c $< -o $@
 
-$(HVG_LIB): $(HVG_OBJ)
+$(HVG_LIB): $(HVG_OBJ) $(HARD)/.corelist
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(HVG_OBJ)
 
-$(HVG_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(wildcard fuzz/*.c fuzz/*.h) $(HVG_LIB)
+$(HVG_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(HCORE_H) $(wildcard fuzz/*.c fuzz/*.h) $(HVG_LIB) $(HARD)/.srclist
 	$(CC) -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) -O1 -g -Icsrc -Itests/c $(CTEST_SRC) $(HVG_LIB) $(LIBS) -o $@
 
 # The runner forks one child per test; valgrind follows forks, checks each
@@ -188,9 +193,9 @@ $(HARD)/fuzz/core/%.o: csrc/%.c $(HCORE_H)
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Icsrc -c $< -o $@
 
-$(HFUZZ_LIB): $(HFUZZ_OBJ)
+$(HFUZZ_LIB): $(HFUZZ_OBJ) $(HARD)/.corelist
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(HFUZZ_OBJ)
 
 $(HARD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(HFUZZ_LIB) $(HCORE_H) csrc/transport_curl.c
 	$(HCC) $(HCFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Icsrc -Ifuzz $< $(HFUZZ_LIB) $(LIBS) -o $@
@@ -239,7 +244,7 @@ $(HASAN_FUZZER_SO):
 	$(HCC) -shared -o $@ $(HARD)/awf/asan/*.o $(HARD)/awf/fuzzer/*.o -lstdc++ -lpthread -ldl -lm -lrt
 	@rm -rf $(HARD)/awf
 
-$(HPYFUZZ_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
+$(HPYFUZZ_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) $(HARD)/.corelist qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
 	@rm -rf $(HPYFUZZ) && mkdir -p $(HPYFUZZ)
 	cp -r csrc setup.py pyproject.toml $(HPYFUZZ)/
 	tar -C . --exclude='*.so' --exclude=__pycache__ -cf - qconnect_c | tar -C $(HPYFUZZ) -xf -
