@@ -763,11 +763,9 @@ static int s_abort_after(void *ctx)
     return s_now_ms() - st->start >= st->after_ms;
 }
 
-static long s_time_scale(void);
-
 QC_TEST(retry_sleep_is_interruptible)
 {
-    long k = s_time_scale();
+    long k = qc_test_time_scale();
     s_abort_state st = {s_now_ms(), 120, 0, NULL};
     int rc = qc_retry_sleep(30.0, 0, s_abort_after, &st);
     long long took = s_now_ms() - st.start;
@@ -784,19 +782,6 @@ QC_TEST(retry_sleep_is_interruptible)
 }
 
 /* ------------------------------------------------------- end to end */
-
-/* Returns the factor by which the end-to-end tests stretch their wall-clock
- * durations: QC_TEST_TIME_SCALE (an integer from 1 to 100; `make valgrind`
- * sets it, as code runs 20-50x slower there), else 1. Backoffs, deadlines
- * and the bounds checked on them scale together, so each test asserts the
- * same thing at any scale. */
-static long s_time_scale(void)
-{
-    const char *v = getenv("QC_TEST_TIME_SCALE");
-    char *end = NULL;
-    long k = v && *v ? strtol(v, &end, 10) : 1;
-    return end && *end == '\0' && k >= 1 && k <= 100 ? k : 1;
-}
 
 #define S_DATE "Date: Sat, 01 Aug 2026 12:00:00 GMT\r\n"
 #define S_OK_HEADERS                                                          \
@@ -991,7 +976,7 @@ QC_TEST(retry_e2e_standard_resets_exhaust)
 
 QC_TEST(retry_e2e_interrupted_in_backoff)
 {
-    long k = s_time_scale();
+    long k = qc_test_time_scale();
     setenv("QC_TEST_BACKOFF_SCALE", "1000", 1);
     qc_ts_reply e503 = {0};
     e503.status = 503;
@@ -1017,8 +1002,8 @@ QC_TEST(retry_e2e_interrupted_in_backoff)
 QC_TEST(retry_e2e_total_timeout)
 {
     /* The reply stalls past the call's deadline: the attempt in flight is
-     * cut off there (scaled times: see s_time_scale). */
-    long k = s_time_scale();
+     * cut off there (scaled times: see qc_test_time_scale). */
+    long k = qc_test_time_scale();
     setenv("QC_TEST_BACKOFF_SCALE", "0", 1);
     qc_ts_reply stall = {0};
     stall.action = QC_TS_STALL;
@@ -1046,8 +1031,8 @@ QC_TEST(retry_e2e_total_timeout_keeps_last_reply)
     /* With real backoff (random() = 0.5: 0.5 s, 1 s, ...) and a 1.2 s
      * deadline, the call stops before the third attempt's sleep would
      * cross it and returns the last reply, unmarked (backoffs, deadline
-     * and bounds scaled together: see s_time_scale). */
-    long k = s_time_scale();
+     * and bounds scaled together: see qc_test_time_scale). */
+    long k = qc_test_time_scale();
     char scale[32];
     snprintf(scale, sizeof scale, "%ld", k);
     setenv("QC_TEST_BACKOFF_SCALE", scale, 1);
@@ -1082,8 +1067,8 @@ QC_TEST(retry_e2e_adaptive_throttled_then_ok)
     /* Adaptive mode with real waits: a throttling error switches the rate
      * limiter on; the retry still goes out (after the backoff and, if the
      * token bucket is empty, its wait of at most 1 / 0.5 s). Times scaled:
-     * see s_time_scale. */
-    long k = s_time_scale();
+     * see qc_test_time_scale. */
+    long k = qc_test_time_scale();
     char scale[32];
     snprintf(scale, sizeof scale, "%ld", k);
     setenv("QC_TEST_BACKOFF_SCALE", scale, 1);

@@ -816,17 +816,18 @@ QC_TEST(transport_send_stall)
  * read, not total). */
 QC_TEST(transport_read_timeout_is_per_read)
 {
+    long k = qc_test_time_scale();
     qc_ts_reply slow;
     memset(&slow, 0, sizeof(slow));
     slow.action = QC_TS_STALL;
-    slow.stall_ms = 200;
+    slow.stall_ms = 200 * k;
     qc_test_server *srv = qc_test_server_start(NULL);
     QC_CHECK(srv != NULL);
     qc_transport *t = s_transport(1);
     QC_CHECK(t != NULL);
-    qc_send_options so = s_opts(2000, 300);
+    qc_send_options so = s_opts(2000, 300 * k);
     /* Three stalled replies of 200 ms each: 600 ms in all, no read gap
-     * over 300 ms. */
+     * over 300 ms (times scaled: see qc_test_time_scale). */
     for (int i = 0; i < 3; i++) {
         QC_CHECK(qc_test_server_push(srv, &slow) == 0);
         qc_http_request req;
