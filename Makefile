@@ -15,7 +15,7 @@ QC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) $(CFLAGS) $(EXTRA_CFLAGS)
 LIBS := -lcurl -lcjson -lcrypto -lpthread -lm
 DEB_PKGS := libcurl4-openssl-dev libcjson-dev libssl-dev pkg-config
 
-.PHONY: all deps core ctest pytest test model vectors clean venv ext
+.PHONY: all deps core ctest pytest test model vectors clean venv ext FORCE
 
 all: core ext
 
@@ -30,11 +30,27 @@ $(BUILD)/core/%.o: csrc/%.c $(wildcard csrc/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(QC_CFLAGS) -Icsrc -c $< -o $@
 
-$(CORE_LIB): $(CORE_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+# $(call list_file,FILE,LIST): FILE holds LIST and is rewritten only when
+# LIST changes, i.e. when a source file is added or removed; what is built
+# from every file of a directory depends on it, so it is rebuilt then too.
+define list_file
+$(1): FORCE
+	@mkdir -p $$(dir $$@)
+	@echo '$(2)' | cmp -s - $$@ 2>/dev/null || echo '$(2)' > $$@
+endef
+FORCE:
+CORE_LIST := $(CORE_SRC) $(wildcard csrc/*.h)
+SRC_LIST := $(CORE_LIST) $(CTEST_SRC) $(wildcard tests/c/*.h) $(wildcard fuzz/*.c fuzz/*.h)
+$(eval $(call list_file,$(BUILD)/.corelist,$(CORE_LIST)))
+$(eval $(call list_file,$(BUILD)/.srclist,$(SRC_LIST)))
 
-$(CTEST_BIN): $(CTEST_SRC) $(wildcard tests/c/*.h) $(CORE_LIB)
+$(CORE_LIB): $(CORE_OBJ) $(BUILD)/.corelist
+	@rm -f $@
+	ar rcs $@ $(CORE_OBJ)
+
+# The C tests include csrc/ headers, and test_fuzz_replay.c compiles the
+# fuzz targets' sources (fuzz/*.c) into itself.
+$(CTEST_BIN): $(CTEST_SRC) $(wildcard tests/c/*.h) $(wildcard csrc/*.h) $(wildcard fuzz/*.c fuzz/*.h) $(CORE_LIB) $(BUILD)/.srclist
 	$(CC) $(QC_CFLAGS) -Icsrc -Itests/c $(CTEST_SRC) $(CORE_LIB) $(LIBS) -o $@
 
 # The public header must be enough for a C program: build the example.
@@ -70,7 +86,7 @@ venv: $(VPY)
 
 EXT_STAMP := $(BUILD)/.ext-stamp
 
-$(EXT_STAMP): $(VPY) $(CORE_SRC) $(wildcard csrc/*.h) qconnect_c/_core.c setup.py pyproject.toml
+$(EXT_STAMP): $(VPY) $(CORE_SRC) $(wildcard csrc/*.h) $(BUILD)/.corelist qconnect_c/_core.c setup.py pyproject.toml
 	@mkdir -p $(BUILD)
 	$(VPY) -m pip install -q -e '.[test]'
 	@touch $@

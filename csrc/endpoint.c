@@ -11,10 +11,11 @@
  *     endpoints.json), which botocore still runs when a client is created
  *     and which gives client.meta.endpoint_url.
  * Region patterns are Python regexes translated to POSIX ERE by the
- * generator and compiled once (pthread_once).
+ * generator and compiled on first use (retried after a failure).
  */
 #include <pthread.h>
 #include <regex.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,51 +25,118 @@
 
 /* ------------------------------------------------------------ regexes */
 
-static pthread_once_t s_rx_once = PTHREAD_ONCE_INIT;
+/* The compiled partition patterns. s_rx_done turns 1 (release) once both
+ * tables are complete and never goes back; readers that see it (acquire)
+ * see the tables. A failed compilation frees what it built and leaves
+ * s_rx_done 0, so the next caller tries again. s_rx_lock serialises the
+ * compilations; fork handlers hold it across fork(), so a child never
+ * inherits it locked by a thread that no longer exists. */
+static pthread_mutex_t s_rx_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t s_rx_fork_once = PTHREAD_ONCE_INIT;
+static atomic_int s_rx_done;
 static regex_t *s_rx_rules;   /* one per rule-set partition */
 static regex_t *s_rx_legacy;  /* one per legacy partition (regex may be NULL) */
-static int s_rx_status = QC_ERR_INTERNAL;
+static atomic_int s_rx_fail_at = -1; /* test hook: see endpoint.h */
 
-/* Compiles every partition pattern; sets s_rx_status. */
-static void s_rx_compile(void)
+/* Before fork(): waits for a compilation in progress and holds the lock. */
+static void s_rx_fork_prepare(void)
 {
-    const qc_ep_ruleset *rs = S_RS;
-    size_t i;
-    s_rx_rules = calloc(rs->n_partitions ? rs->n_partitions : 1, sizeof(regex_t));
-    s_rx_legacy = calloc(rs->n_legacy ? rs->n_legacy : 1, sizeof(regex_t));
-    if (!s_rx_rules || !s_rx_legacy) {
-        s_rx_status = QC_ERR_NOMEM;
-        return;
-    }
-    for (i = 0; i < rs->n_partitions; i++) {
-        int rc = regcomp(&s_rx_rules[i], rs->partitions[i].regex,
-                         REG_EXTENDED | REG_NOSUB);
-        if (rc != 0) {
-            s_rx_status = rc == REG_ESPACE ? QC_ERR_NOMEM : QC_ERR_INTERNAL;
-            return;
-        }
-    }
-    for (i = 0; i < rs->n_legacy; i++) {
-        if (!rs->legacy[i].regex)
-            continue;
-        int rc = regcomp(&s_rx_legacy[i], rs->legacy[i].regex,
-                         REG_EXTENDED | REG_NOSUB);
-        if (rc != 0) {
-            s_rx_status = rc == REG_ESPACE ? QC_ERR_NOMEM : QC_ERR_INTERNAL;
-            return;
-        }
-    }
-    s_rx_status = QC_OK;
+    pthread_mutex_lock(&s_rx_lock);
 }
 
-/* Returns QC_OK once the patterns are compiled, else the error (set in err). */
+/* After fork(), in parent and child: gives back what s_rx_fork_prepare took. */
+static void s_rx_fork_release(void)
+{
+    pthread_mutex_unlock(&s_rx_lock);
+}
+
+/* Installs the fork handlers (once per process; without them, which only
+ * a failed pthread_atfork leaves, fork() during a compilation is unsafe). */
+static void s_rx_fork_install(void)
+{
+    (void)pthread_atfork(s_rx_fork_prepare, s_rx_fork_release,
+                         s_rx_fork_release);
+}
+
+/* Sets the test hook: the compilation of pattern number `at` (0-based over
+ * the rule-set, then the legacy patterns) fails once, as out of memory. */
+void qc_endpoint_test_fail_compile(int at)
+{
+    atomic_store(&s_rx_fail_at, at);
+}
+
+/* Compiles pattern number k into rx. Returns QC_OK, QC_ERR_NOMEM or
+ * QC_ERR_INTERNAL (rx is then not compiled). */
+static int s_rx_compile_one(regex_t *rx, const char *pattern, int k)
+{
+    int at = k;
+    if (atomic_compare_exchange_strong(&s_rx_fail_at, &at, -1))
+        return QC_ERR_NOMEM;
+    int rc = regcomp(rx, pattern, REG_EXTENDED | REG_NOSUB);
+    if (rc == 0)
+        return QC_OK;
+    return rc == REG_ESPACE ? QC_ERR_NOMEM : QC_ERR_INTERNAL;
+}
+
+/* Frees the first n_rules rule-set and n_legacy legacy tables' patterns
+ * and both tables; the tables are NULL after. */
+static void s_rx_free(size_t n_rules, size_t n_legacy)
+{
+    const qc_ep_ruleset *rs = S_RS;
+    for (size_t i = 0; i < n_rules; i++)
+        regfree(&s_rx_rules[i]);
+    for (size_t i = 0; i < n_legacy; i++)
+        if (rs->legacy[i].regex)
+            regfree(&s_rx_legacy[i]);
+    free(s_rx_rules);
+    free(s_rx_legacy);
+    s_rx_rules = NULL;
+    s_rx_legacy = NULL;
+}
+
+/* Compiles every partition pattern (caller holds s_rx_lock). Returns QC_OK,
+ * or the error with nothing left allocated. */
+static int s_rx_compile(void)
+{
+    const qc_ep_ruleset *rs = S_RS;
+    size_t i = 0, j = 0;
+    int rc = QC_ERR_NOMEM;
+    s_rx_rules = calloc(rs->n_partitions ? rs->n_partitions : 1, sizeof(regex_t));
+    s_rx_legacy = calloc(rs->n_legacy ? rs->n_legacy : 1, sizeof(regex_t));
+    if (!s_rx_rules || !s_rx_legacy)
+        goto error;
+    for (; i < rs->n_partitions; i++)
+        if ((rc = s_rx_compile_one(&s_rx_rules[i], rs->partitions[i].regex,
+                                   (int)i)) != QC_OK)
+            goto error;
+    for (; j < rs->n_legacy; j++)
+        if (rs->legacy[j].regex &&
+            (rc = s_rx_compile_one(&s_rx_legacy[j], rs->legacy[j].regex,
+                                   (int)(rs->n_partitions + j))) != QC_OK)
+            goto error;
+    return QC_OK;
+error:
+    s_rx_free(i, j);
+    return rc;
+}
+
+/* Returns QC_OK once the patterns are compiled (compiling them if no call
+ * has yet), else the error (set in err); a later call tries again. */
 static int s_rx_ready(qc_error *err)
 {
-    if (pthread_once(&s_rx_once, s_rx_compile) != 0)
-        return qc_error_set(err, QC_ERR_INTERNAL, "pthread_once failed");
-    if (s_rx_status != QC_OK)
-        return qc_error_set(err, s_rx_status,
-                            "the region patterns could not be compiled");
+    if (atomic_load_explicit(&s_rx_done, memory_order_acquire))
+        return QC_OK;
+    pthread_once(&s_rx_fork_once, s_rx_fork_install);
+    int rc = QC_OK;
+    pthread_mutex_lock(&s_rx_lock);
+    if (!atomic_load_explicit(&s_rx_done, memory_order_relaxed)) {
+        rc = s_rx_compile();
+        if (rc == QC_OK)
+            atomic_store_explicit(&s_rx_done, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&s_rx_lock);
+    if (rc != QC_OK)
+        return qc_error_set(err, rc, "the region patterns could not be compiled");
     return QC_OK;
 }
 

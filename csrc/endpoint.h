@@ -93,6 +93,12 @@ void qc_endpoint_setup_clean_up(qc_endpoint_setup *s);
 int qc_endpoint_setup_resolve(const qc_endpoint_setup *s, qc_buf *url_out,
                               qc_error *err) QC_WARN_UNUSED;
 
+/* For tests: the next compilation of the region patterns (done on first
+ * use, retried after a failure) fails as out of memory at pattern number
+ * `at` (0-based: the rule-set partitions', then the legacy partitions'),
+ * after compiling the ones before it; -1 clears it. One-shot. */
+void qc_endpoint_test_fail_compile(int at);
+
 /* ------------------------------------ generated tables (gen_endpoints.py) */
 
 enum { QC_EP_T_NONE = 0, QC_EP_T_BOOL, QC_EP_T_STRING };

@@ -98,7 +98,8 @@ typedef struct qc_curl_transport_options {
     int verify_ssl;            /* 1 = verify peer and host */
     const char *ca_bundle;     /* NULL = system store */
     int tcp_keepalive;
-    const char *user_agent;    /* NULL = none added by the transport */
+    const char *user_agent;    /* NULL = none added by the transport; no
+                                  CR or LF (QC_ERR_INVALID_ARG) */
     const char *proxy_http;
     const char *proxy_https;
     const char *no_proxy;

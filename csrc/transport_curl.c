@@ -1459,6 +1459,10 @@ int qc_curl_transport_new(const qc_curl_transport_options *opts,
     if (!out)
         return qc_error_set(err, QC_ERR_INVALID_ARG, "out is NULL");
     *out = NULL;
+    /* user_agent becomes a header line: a line break would end it early. */
+    if (opts && opts->user_agent && strpbrk(opts->user_agent, "\r\n"))
+        return qc_error_set(err, QC_ERR_INVALID_ARG,
+                            "user_agent must not contain CR or LF");
     /* libcurl itself is loaded, and the share made, at the first send. */
     s_curl_transport *t = calloc(1, sizeof(*t));
     if (!t)

@@ -81,16 +81,25 @@ QC_FUZZ_ENTRY(curl_headers)
     /* The received headers as a request's: the list curl would send. */
     s_curl_transport t;
     memset(&t, 0, sizeof(t));
-    /* The client never hands the transport a User-Agent (it adds the
-     * header itself, through the checks of qc_headers_add); a C user's
-     * transport option is given without line breaks here. */
-    char ua[260];
-    size_t ua_len = 0;
-    for (const char *q = host; *q; q++)
-        if (*q != '\r' && *q != '\n')
-            ua[ua_len++] = *q;
-    ua[ua_len] = '\0';
-    t.user_agent = (flags & 4) ? ua : NULL;
+    /* A User-Agent option (the host field): a transport is made with it
+     * only when it holds no line break; then it goes into the list. (The
+     * client never hands one over: it adds the header itself, through the
+     * checks of qc_headers_add.) */
+    if (flags & 4) {
+        qc_curl_transport_options o;
+        memset(&o, 0, sizeof(o));
+        o.user_agent = host;
+        qc_transport *made = NULL;
+        int mrc = qc_curl_transport_new(&o, &made, NULL);
+        FZ_REQUIRE(mrc == QC_OK || mrc == QC_ERR_INVALID_ARG ||
+                   mrc == QC_ERR_NOMEM);
+        FZ_REQUIRE((mrc == QC_ERR_INVALID_ARG) ==
+                   (strpbrk(host, "\r\n") != NULL));
+        FZ_REQUIRE((mrc == QC_OK) == (made != NULL));
+        qc_transport_destroy(made);
+        if (mrc == QC_OK)
+            t.user_agent = host;
+    }
     s_slot slot;
     memset(&slot, 0, sizeof(slot));
     qc_buf_init(&slot.line, 0);

@@ -10,6 +10,8 @@
 #   make fuzz            every libFuzzer target FUZZ_SECONDS (60) s each
 #                        (fuzz-c; FUZZ_TARGETS="parse ..." picks some),
 #                        then the atheris binding target (fuzz-binding)
+#                        (FUZZ_JOBS_ARGS / FUZZ_BINDING_ARGS: more
+#                        libFuzzer flags, e.g. -runs=N)
 #   make fuzz-quick      the same, FUZZ_QUICK_SECONDS (5) s each
 #   make allocfail       fail the Nth core allocation, N = 1, 2, ...
 #                        (ALLOCFAIL_ARGS: scenario filters)
@@ -30,17 +32,27 @@ HREPORT_RE := ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMAR
 
 .PHONY: sanitize sanitize-c sanitize-py sanitize-quick sanitize-py-quick \
         valgrind fuzz fuzz-c fuzz-quick fuzz-build fuzz-binding allocfail \
-        hardening-deps hardening-clean
+        hardening-deps valgrind-deps hardening-clean
 # The recipes below use pipefail.
 sanitize sanitize-c sanitize-py sanitize-quick sanitize-py-quick valgrind \
 fuzz fuzz-c fuzz-quick fuzz-binding allocfail: SHELL := /bin/bash
 
-# clang with its sanitizer and libFuzzer runtimes, and valgrind (Debian 12).
-HARD_DEB_PKGS := clang libclang-rt-14-dev valgrind
-hardening-deps: deps
-	@missing=""; for p in $(HARD_DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Debian 12 packages, installed when missing (as `make deps` does): clang
+# with its sanitizer and libFuzzer runtimes for every target here, valgrind
+# for `make valgrind` only.
+HARD_DEB_PKGS := clang libclang-rt-14-dev
+VG_DEB_PKGS := valgrind
+# $(call deb_install,PACKAGES): apt-get installs those not installed.
+define deb_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+endef
+hardening-deps: deps
+	$(call deb_install,$(HARD_DEB_PKGS))
+valgrind-deps: deps
+	$(call deb_install,$(VG_DEB_PKGS))
 
 # ------------------------------------------------------- ASan + UBSan (C)
 HASAN_OBJ := $(patsubst csrc/%.c,$(HARD)/asan/core/%.o,$(CORE_SRC))
@@ -53,15 +65,21 @@ $(HARD)/asan/core/%.o: csrc/%.c $(HCORE_H)
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(HSAN) -Icsrc -c $< -o $@
 
-$(HASAN_LIB): $(HASAN_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+# The lists of source files (list_file in the Makefile): what is built
+# from every file of a directory is rebuilt when one is added or removed.
+$(eval $(call list_file,$(HARD)/.corelist,$(CORE_LIST)))
+$(eval $(call list_file,$(HARD)/.srclist,$(SRC_LIST)))
 
-$(HASAN_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(wildcard fuzz/*.c fuzz/*.h) $(HASAN_LIB)
+$(HASAN_LIB): $(HASAN_OBJ) $(HARD)/.corelist
+	@rm -f $@
+	ar rcs $@ $(HASAN_OBJ)
+
+$(HASAN_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(HCORE_H) $(wildcard fuzz/*.c fuzz/*.h) $(HASAN_LIB) $(HARD)/.srclist
 	$(HCC) $(HCFLAGS) $(HSAN) -Icsrc -Itests/c $(CTEST_SRC) $(HASAN_LIB) $(LIBS) -o $@
 
-# The C tests, then the allocation-failure runs of whole calls and the
-# key-wiping check (tests/allocfail; `make allocfail` runs all of it).
+# The C tests, then every allocation-failure run (whole calls, the first
+# client of a process) and the key-wiping check (tests/allocfail, as
+# `make allocfail`).
 sanitize-c: $(HASAN_TESTS) $(HALLOCFAIL)
 	@echo "== C tests under ASan + UBSan (leak detection on)"
 	@set -o pipefail; \
@@ -69,7 +87,7 @@ sanitize-c: $(HASAN_TESTS) $(HALLOCFAIL)
 	  $(HASAN_TESTS) 2>&1 | tee $(HARD)/asan/ctest.log | grep -v '^ok  '; \
 	rc=$$?; \
 	ASAN_OPTIONS=$(HASAN_OPTS) UBSAN_OPTIONS=$(HUBSAN_OPTS) \
-	  $(HALLOCFAIL) start_import_job wipe 2>&1 | tee -a $(HARD)/asan/ctest.log || rc=1; \
+	  $(HALLOCFAIL) 2>&1 | tee -a $(HARD)/asan/ctest.log || rc=1; \
 	if grep -Eq '$(HREPORT_RE)' $(HARD)/asan/ctest.log; then \
 	  echo "sanitizer reports in $(HARD)/asan/ctest.log"; exit 1; fi; \
 	exit $$rc
@@ -94,7 +112,7 @@ $(HVPY):
 	$(HVPY) -m pip install -q --upgrade pip
 	$(HVPY) -m pip install -q 'setuptools>=77' wheel
 
-$(HEXT_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
+$(HEXT_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) $(HARD)/.corelist qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
 	@rm -rf $(HPYSRC) && mkdir -p $(HPYSRC)
 	cp -r csrc setup.py pyproject.toml $(HPYSRC)/
 	@[ ! -f README.md ] || cp README.md $(HPYSRC)/
@@ -142,19 +160,22 @@ $(HARD)/vg/core/%.o: csrc/%.c $(HCORE_H)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) -O1 -g -Icsrc -c $< -o $@
 
-$(HVG_LIB): $(HVG_OBJ)
+$(HVG_LIB): $(HVG_OBJ) $(HARD)/.corelist
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(HVG_OBJ)
 
-$(HVG_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(wildcard fuzz/*.c fuzz/*.h) $(HVG_LIB)
+$(HVG_TESTS): $(CTEST_SRC) $(wildcard tests/c/*.h) $(HCORE_H) $(wildcard fuzz/*.c fuzz/*.h) $(HVG_LIB) $(HARD)/.srclist
 	$(CC) -std=c11 -D_DEFAULT_SOURCE -fPIC $(WARN) -O1 -g -Icsrc -Itests/c $(CTEST_SRC) $(HVG_LIB) $(LIBS) -o $@
 
 # The runner forks one child per test; valgrind follows forks, checks each
 # child's leaks when it exits and makes its exit status 1 on any error.
-valgrind: hardening-deps $(HVG_TESTS)
+# Tests bound by wall-clock time stretch their durations (backoffs,
+# deadlines and the bounds on them) by QC_TEST_TIME_SCALE.
+VG_TIME_SCALE ?= 10
+valgrind: valgrind-deps $(HVG_TESTS)
 	@echo "== C tests under valgrind"
 	@start=$$(date +%s); set -o pipefail; \
-	QC_TEST_UNDER_VALGRIND=1 valgrind $(HVG_FLAGS) $(HVG_TESTS) $(VG_ARGS) 2>&1 | tee $(HARD)/vg/valgrind.log | grep -v '^ok  '; \
+	QC_TEST_TIME_SCALE=$(VG_TIME_SCALE) valgrind $(HVG_FLAGS) $(HVG_TESTS) $(VG_ARGS) 2>&1 | tee $(HARD)/vg/valgrind.log | grep -v '^ok  '; \
 	rc=$$?; \
 	echo "valgrind: $$(( $$(date +%s) - start )) s"; \
 	if grep -Eq '$(HREPORT_RE)|^==[0-9]+== [A-Z]' $(HARD)/vg/valgrind.log; then \
@@ -185,9 +206,9 @@ $(HARD)/fuzz/core/%.o: csrc/%.c $(HCORE_H)
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -Icsrc -c $< -o $@
 
-$(HFUZZ_LIB): $(HFUZZ_OBJ)
+$(HFUZZ_LIB): $(HFUZZ_OBJ) $(HARD)/.corelist
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(HFUZZ_OBJ)
 
 $(HARD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(HFUZZ_LIB) $(HCORE_H) csrc/transport_curl.c
 	$(HCC) $(HCFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Icsrc -Ifuzz $< $(HFUZZ_LIB) $(LIBS) -o $@
@@ -236,7 +257,7 @@ $(HASAN_FUZZER_SO):
 	$(HCC) -shared -o $@ $(HARD)/awf/asan/*.o $(HARD)/awf/fuzzer/*.o -lstdc++ -lpthread -ldl -lm -lrt
 	@rm -rf $(HARD)/awf
 
-$(HPYFUZZ_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
+$(HPYFUZZ_STAMP): $(HVPY) $(CORE_SRC) $(HCORE_H) $(HARD)/.corelist qconnect_c/_core.c $(wildcard qconnect_c/*.py qconnect_c/local/*.py) setup.py pyproject.toml
 	@rm -rf $(HPYFUZZ) && mkdir -p $(HPYFUZZ)
 	cp -r csrc setup.py pyproject.toml $(HPYFUZZ)/
 	tar -C . --exclude='*.so' --exclude=__pycache__ -cf - qconnect_c | tar -C $(HPYFUZZ) -xf -
@@ -252,7 +273,7 @@ fuzz-binding: $(HATHERIS_STAMP) $(HASAN_FUZZER_SO) $(HPYFUZZ_STAMP)
 	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=$(HUBSAN_OPTS) \
 	PYTHONMALLOC=malloc $(HVPY) fuzz/fuzz_binding.py -max_total_time=$(FUZZ_BINDING_SECONDS) \
 	  -print_final_stats=1 -timeout=30 -rss_limit_mb=4096 \
-	  -artifact_prefix=$(HARD)/fuzz/crashes/binding- \
+	  -artifact_prefix=$(HARD)/fuzz/crashes/binding- $(FUZZ_BINDING_ARGS) \
 	  $(HARD)/fuzz/corpus/binding fuzz/corpus/binding > $$log 2>&1; rc=$$?; \
 	execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log | tail -n1); \
 	echo "binding $${execs:-0} $(FUZZ_BINDING_SECONDS) $$rc" >> $(HARD)/fuzz/runs.log; \

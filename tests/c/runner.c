@@ -88,6 +88,14 @@ char *qc_test_read_file(const char *path, size_t *len)
     return data;
 }
 
+long qc_test_time_scale(void)
+{
+    const char *v = getenv("QC_TEST_TIME_SCALE");
+    char *end = NULL;
+    long k = v && *v ? strtol(v, &end, 10) : 1;
+    return end && *end == '\0' && k >= 1 && k <= 100 ? k : 1;
+}
+
 static int s_cmp(const void *a, const void *b)
 {
     return strcmp(((const qc_test_entry *)a)->name,

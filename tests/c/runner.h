@@ -21,6 +21,12 @@ void qc_test_fail(const char *file, int line, const char *fmt, ...);
 const char *qc_test_data_dir(void);
 /* Reads a whole file; returns malloc'd NUL-terminated data or NULL. */
 char *qc_test_read_file(const char *path, size_t *len);
+/* Returns the factor by which tests bound by wall-clock time stretch their
+ * durations (stalls, timeouts, backoffs, deadlines and the bounds checked
+ * on them, all together, so a test asserts the same thing at any scale):
+ * QC_TEST_TIME_SCALE, an integer from 1 to 100 (`make valgrind` sets it, as
+ * code runs 20-50x slower there), else 1. */
+long qc_test_time_scale(void);
 
 #define QC_TEST(name)                                                        \
     static void qc_test_##name(void);                                        \

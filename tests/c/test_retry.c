@@ -765,18 +765,19 @@ static int s_abort_after(void *ctx)
 
 QC_TEST(retry_sleep_is_interruptible)
 {
+    long k = qc_test_time_scale();
     s_abort_state st = {s_now_ms(), 120, 0, NULL};
     int rc = qc_retry_sleep(30.0, 0, s_abort_after, &st);
     long long took = s_now_ms() - st.start;
     QC_CHECK_EQ_INT(rc, QC_ERR_INTERRUPTED);
-    QC_CHECK(took >= 120 && took < 400);
+    QC_CHECK(took >= 120 && took < 400 * k);
     QC_CHECK(st.calls >= 3); /* asked at least every 50 ms */
     /* A deadline ends the sleep early, without an error. */
     long long t0 = s_now_ms();
     rc = qc_retry_sleep(30.0, qc_retry_now_ms() + 100, NULL, NULL);
     took = s_now_ms() - t0;
     QC_CHECK_EQ_INT(rc, QC_OK);
-    QC_CHECK(took >= 90 && took < 400);
+    QC_CHECK(took >= 90 && took < 400 * k);
     QC_CHECK_EQ_INT(qc_retry_sleep(0.0, 0, s_abort_after, &st), QC_OK);
 }
 
@@ -975,6 +976,7 @@ QC_TEST(retry_e2e_standard_resets_exhaust)
 
 QC_TEST(retry_e2e_interrupted_in_backoff)
 {
+    long k = qc_test_time_scale();
     setenv("QC_TEST_BACKOFF_SCALE", "1000", 1);
     qc_ts_reply e503 = {0};
     e503.status = 503;
@@ -992,66 +994,84 @@ QC_TEST(retry_e2e_interrupted_in_backoff)
     long long took = s_now_ms() - st.start;
     QC_CHECK_EQ_INT(rc, QC_ERR_INTERRUPTED);
     QC_CHECK_EQ_INT(qc_test_server_requests(e.srv), 1);
-    QC_CHECK(took < 1000);
+    QC_CHECK(took < 1000 * k);
     qc_call_result_clean_up(&r);
     s_env_stop(&e);
 }
 
 QC_TEST(retry_e2e_total_timeout)
 {
+    /* The reply stalls past the call's deadline: the attempt in flight is
+     * cut off there (scaled times: see qc_test_time_scale). */
+    long k = qc_test_time_scale();
     setenv("QC_TEST_BACKOFF_SCALE", "0", 1);
     qc_ts_reply stall = {0};
     stall.action = QC_TS_STALL;
-    stall.stall_ms = 5000;
+    stall.stall_ms = 5000 * k;
     stall.headers = S_OK_HEADERS;
     s_env e;
-    QC_CHECK_EQ_INT(
-        s_env_start(&e, &stall, QC_RETRY_LEGACY, 0, 1000, 30000, 0), 0);
+    if (s_env_start(&e, &stall, QC_RETRY_LEGACY, 0, 1000 * k, 30000 * k, 0)) {
+        s_env_stop(&e);
+        QC_CHECK(!"the test server and client start");
+    }
     long long t0 = s_now_ms();
     qc_call_result r;
     int rc = qc_client_call(e.c, e.op, &e.params, NULL, &r);
     long long took = s_now_ms() - t0;
-    QC_CHECK_EQ_INT(rc, QC_ERR_READ_TIMEOUT);
-    QC_CHECK_EQ_INT(r.attempts, 1);
-    QC_CHECK(took >= 950 && took < 2500);
+    int attempts = r.attempts;
     qc_call_result_clean_up(&r);
     s_env_stop(&e);
+    QC_CHECK_EQ_INT(rc, QC_ERR_READ_TIMEOUT);
+    QC_CHECK_EQ_INT(attempts, 1);
+    QC_CHECK(took >= 950 * k && took < 2500 * k);
 }
 
 QC_TEST(retry_e2e_total_timeout_keeps_last_reply)
 {
     /* With real backoff (random() = 0.5: 0.5 s, 1 s, ...) and a 1.2 s
      * deadline, the call stops before the third attempt's sleep would
-     * cross it and returns the last reply, unmarked. */
-    setenv("QC_TEST_BACKOFF_SCALE", "1", 1);
+     * cross it and returns the last reply, unmarked (backoffs, deadline
+     * and bounds scaled together: see qc_test_time_scale). */
+    long k = qc_test_time_scale();
+    char scale[32];
+    snprintf(scale, sizeof scale, "%ld", k);
+    setenv("QC_TEST_BACKOFF_SCALE", scale, 1);
     qc_ts_reply e500 = {0};
     e500.status = 500;
     e500.headers = S_ERR_HEADERS;
     e500.body = "{\"message\":\"boom\"}";
     e500.body_len = strlen(e500.body);
     s_env e;
-    QC_CHECK_EQ_INT(s_env_start(&e, &e500, QC_RETRY_STANDARD, 10, 1200, 0, 1),
-                    0);
+    if (s_env_start(&e, &e500, QC_RETRY_STANDARD, 10, 1200 * k, 0, 1)) {
+        s_env_stop(&e);
+        QC_CHECK(!"the test server and client start");
+    }
     long long t0 = s_now_ms();
     qc_call_result r;
     int rc = qc_client_call(e.c, e.op, &e.params, NULL, &r);
     long long took = s_now_ms() - t0;
-    QC_CHECK_EQ_INT(rc, QC_ERR_SERVICE);
-    QC_CHECK_EQ_INT(r.attempts, 2);
-    QC_CHECK(took >= 450 && took < 1200);
+    int attempts = r.attempts, requests = qc_test_server_requests(e.srv);
     char keys[256];
     s_md_keys(&r.response, keys, sizeof keys);
-    QC_CHECK_EQ_STR(keys, "RequestId,HTTPStatusCode,HTTPHeaders,RetryAttempts");
     qc_call_result_clean_up(&r);
     s_env_stop(&e);
+    QC_CHECK_EQ_INT(rc, QC_ERR_SERVICE);
+    QC_CHECK_EQ_INT(attempts, 2);
+    QC_CHECK_EQ_INT(requests, 2);
+    QC_CHECK(took >= 450 * k && took < 1200 * k);
+    QC_CHECK_EQ_STR(keys, "RequestId,HTTPStatusCode,HTTPHeaders,RetryAttempts");
 }
 
 QC_TEST(retry_e2e_adaptive_throttled_then_ok)
 {
     /* Adaptive mode with real waits: a throttling error switches the rate
      * limiter on; the retry still goes out (after the backoff and, if the
-     * token bucket is empty, its wait of at most 1 / 0.5 s). */
-    setenv("QC_TEST_BACKOFF_SCALE", "1", 1);
+     * token bucket is empty, its wait of at most 1 / 0.5 s). Times scaled:
+     * see qc_test_time_scale. */
+    long k = qc_test_time_scale();
+    char scale[32];
+    snprintf(scale, sizeof scale, "%ld", k);
+    setenv("QC_TEST_BACKOFF_SCALE", scale, 1);
     qc_ts_reply ok = {0};
     ok.headers = S_OK_HEADERS;
     ok.body = "{}";
@@ -1070,7 +1090,8 @@ QC_TEST(retry_e2e_adaptive_throttled_then_ok)
     long long took = s_now_ms() - t0;
     QC_CHECK_EQ_INT(rc, QC_OK);
     QC_CHECK_EQ_INT(r.attempts, 2);
-    QC_CHECK(took >= 450 && took < 3500); /* backoff 0.5 s + bucket wait */
+    /* backoff 0.5 s (scaled) + bucket wait */
+    QC_CHECK(took >= 450 * k && took < 3500 * k);
     qc_call_result_clean_up(&r);
     s_env_stop(&e);
 }

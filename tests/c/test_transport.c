@@ -416,6 +416,45 @@ QC_TEST(transport_user_agent_option)
     qc_test_server_stop(srv);
 }
 
+QC_TEST(transport_user_agent_option_rejects_line_breaks)
+{
+    /* The option becomes a header line: a CR or LF would end it early and
+     * start another (header injection). Refused when the transport is
+     * made, naming the option. */
+    static const char *const bad[] = {"qc\r\nX-Injected: 1", "qc\n", "\rqc",
+                                      "\r\n", "a\rb\nc"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        qc_curl_transport_options o;
+        memset(&o, 0, sizeof(o));
+        o.user_agent = bad[i];
+        static char sentinel;
+        qc_transport *t = (qc_transport *)(void *)&sentinel; /* set to NULL */
+        qc_error err;
+        qc_error_init(&err);
+        int rc = qc_curl_transport_new(&o, &t, &err);
+        int null_out = t == NULL;
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s", qc_error_text(&err));
+        qc_error_clean_up(&err);
+        if (rc == QC_OK)
+            qc_transport_destroy(t);
+        QC_CHECK_EQ_INT(rc, QC_ERR_INVALID_ARG);
+        QC_CHECK(null_out);
+        QC_CHECK_EQ_STR(msg, "user_agent must not contain CR or LF");
+    }
+    /* Without an error object too. */
+    qc_curl_transport_options o;
+    memset(&o, 0, sizeof(o));
+    o.user_agent = "x\ny";
+    qc_transport *t = NULL;
+    QC_CHECK_EQ_INT(qc_curl_transport_new(&o, &t, NULL), QC_ERR_INVALID_ARG);
+    QC_CHECK(t == NULL);
+    /* Other characters are the caller's business, as before. */
+    o.user_agent = "qc/1.0 (x86_64; \t\xc3\xa9)";
+    QC_CHECK_EQ_INT(qc_curl_transport_new(&o, &t, NULL), QC_OK);
+    qc_transport_destroy(t);
+}
+
 /* ------------------------------------------------------------ replies */
 
 QC_TEST(transport_head_request)
@@ -868,17 +907,18 @@ QC_TEST(transport_send_stall)
  * read, not total). */
 QC_TEST(transport_read_timeout_is_per_read)
 {
+    long k = qc_test_time_scale();
     qc_ts_reply slow;
     memset(&slow, 0, sizeof(slow));
     slow.action = QC_TS_STALL;
-    slow.stall_ms = 200;
+    slow.stall_ms = 200 * k;
     qc_test_server *srv = qc_test_server_start(NULL);
     QC_CHECK(srv != NULL);
     qc_transport *t = s_transport(1);
     QC_CHECK(t != NULL);
-    qc_send_options so = s_opts(2000, 300);
+    qc_send_options so = s_opts(2000, 300 * k);
     /* Three stalled replies of 200 ms each: 600 ms in all, no read gap
-     * over 300 ms. */
+     * over 300 ms (times scaled: see qc_test_time_scale). */
     for (int i = 0; i < 3; i++) {
         QC_CHECK(qc_test_server_push(srv, &slow) == 0);
         qc_http_request req;
