@@ -1487,12 +1487,42 @@ static void s_set_hdr_text(qc_value *v, const char *s, size_t len, int ascii)
 
 /* ---------------------------------------------------------------- body */
 
-/* Returns QC_ERR_RESPONSE_PARSE: json.loads hit the recursion limit. */
-static int s_too_deep(s_ctx *c)
+/* Returns the bracket ('[' or '{') of the first container of the JSON
+ * text (s, len) nested deeper than limit levels, in document order (where
+ * json.loads stops), or '[' when there is none. */
+static char s_first_too_deep(const char *s, size_t len, int limit)
 {
-    return qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
-                        "maximum recursion depth exceeded while decoding a "
-                        "JSON document from a unicode string");
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '"') {
+            for (i++; i < len && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > limit)
+                return ch;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return '[';
+}
+
+/* Returns QC_ERR_RESPONSE_PARSE with fault QC_FAULT_RECURSION: json.loads
+ * hit the recursion limit (limit levels) on the body, and botocore lets
+ * its RecursionError through. */
+static int s_too_deep(s_ctx *c, int limit)
+{
+    char kind = s_first_too_deep(c->resp->body.data, c->resp->body.len,
+                                 limit);
+    int rc = qc_error_set(c->err, QC_ERR_RESPONSE_PARSE,
+                          "maximum recursion depth exceeded while decoding a "
+                          "JSON %s from a unicode string",
+                          kind == '{' ? "object" : "array");
+    if (c->err)
+        c->err->fault = QC_FAULT_RECURSION;
+    return rc;
 }
 
 /* Bytes after the body's copy: NULs, so a reader may look one byte past
@@ -1526,7 +1556,7 @@ static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
 {
     if (c->body_done) {
         if (c->body_depth > max_depth)
-            return s_too_deep(c);
+            return s_too_deep(c, max_depth);
         *out = &c->body;
         return QC_OK;
     }
@@ -1546,7 +1576,7 @@ static int s_body(s_ctx *c, int max_depth, const s_jnode **out)
             return QC_ERR_NOMEM;
         rc = s_json_read(c, c->a, s, len, &c->body, &c->body_depth);
         if (rc == S_JSON_DEPTH || (rc == QC_OK && c->body_depth > max_depth))
-            return s_too_deep(c);
+            return s_too_deep(c, max_depth);
         if (rc == S_JSON_SYNTAX) {
             qc_arena *tmp = s_tmp(c);
             s_jmember *mem = tmp ? qc_arena_alloc(tmp, sizeof(*mem)) : NULL;

@@ -90,8 +90,10 @@ typedef enum qc_fault {
                           (json.dumps({x: None})) */
     QC_FAULT_COMPARE,  /* the value cannot be ordered against a number
                           (x < 0): a NaN decimal */
-    QC_FAULT_KEY       /* the value is a parameter name the model does not
+    QC_FAULT_KEY,      /* the value is a parameter name the model does not
                           have (KeyError(x)) */
+    QC_FAULT_RECURSION /* with QC_ERR_RESPONSE_PARSE: the reply's JSON nests
+                          deeper than json.loads reads (RecursionError) */
 } qc_fault;
 
 /* Error detail: caller-owned storage. message is heap-allocated (or NULL)
@@ -99,7 +101,8 @@ typedef enum qc_fault {
  * NUL-terminated, and message_len is its length in bytes: the text may hold
  * NUL bytes of its own (a validation report quoting the caller's strings).
  * fault and origin are set with QC_ERR_VALUE (else QC_FAULT_NONE, NULL):
- * origin is the qc_value.origin of the value at fault. */
+ * origin is the qc_value.origin of the value at fault; QC_FAULT_RECURSION
+ * comes with QC_ERR_RESPONSE_PARSE and no origin. */
 typedef struct qc_error {
     int code;
     char *message;

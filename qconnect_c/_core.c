@@ -1193,6 +1193,15 @@ static void s_raise_core_error(int rc, const qc_call_result *r,
     PyObject *kw = NULL;
     if (rc == QC_ERR_VALUE && s_raise_value_fault(&r->err) == 0)
         return;
+    if (rc == QC_ERR_RESPONSE_PARSE && r->err.fault == QC_FAULT_RECURSION) {
+        /* botocore lets json.loads' RecursionError through */
+        PyObject *m = PyUnicode_DecodeUTF8(msg, mlen, "replace");
+        if (m) {
+            PyErr_SetObject(PyExc_RecursionError, m);
+            Py_DECREF(m);
+        }
+        return;
+    }
     switch (rc) {
     case QC_ERR_NOMEM:
         PyErr_NoMemory();
@@ -1479,19 +1488,20 @@ static void s_raise_service_error(s_client *self, const qc_operation *op,
     Py_DECREF(cls);
 }
 
-/* The deepest JSON nesting json.loads reads in botocore's parsers from a
- * script's top level on this interpreter: up to 3.11 it follows the
- * recursion limit (the core's default, 0); from 3.12 it is the fixed C
- * recursion limit less the C frames botocore's call adds (measured: 1498
- * on 3.12, 9999 on 3.13). */
+/* The deepest JSON nesting json.loads reads in botocore's parsers on this
+ * interpreter: up to 3.11 it follows the recursion limit, so the caller's
+ * stack (the core's default, 0, is a call from a script's top level); from
+ * 3.12 it is the fixed C recursion limit less the C-level recursion of
+ * botocore's call, whatever the caller's stack (measured: 1497 on 3.12,
+ * 9998 on 3.13). */
 #if PY_VERSION_HEX >= 0x030D0000 && defined(Py_C_RECURSION_LIMIT)
-#define S_JSON_DEPTH_LIMIT (Py_C_RECURSION_LIMIT - 1)
+#define S_JSON_DEPTH_LIMIT (Py_C_RECURSION_LIMIT - 2)
 #elif PY_VERSION_HEX >= 0x030D0000
-#define S_JSON_DEPTH_LIMIT 9999
+#define S_JSON_DEPTH_LIMIT 9998
 #elif PY_VERSION_HEX >= 0x030C0000 && defined(C_RECURSION_LIMIT)
-#define S_JSON_DEPTH_LIMIT (C_RECURSION_LIMIT - 2)
+#define S_JSON_DEPTH_LIMIT (C_RECURSION_LIMIT - 3)
 #elif PY_VERSION_HEX >= 0x030C0000
-#define S_JSON_DEPTH_LIMIT 1498
+#define S_JSON_DEPTH_LIMIT 1497
 #else
 #define S_JSON_DEPTH_LIMIT 0
 #endif

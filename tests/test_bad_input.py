@@ -15,14 +15,11 @@ import decimal
 import math
 import sys
 
-import botocore.session
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config as BotoConfig
 
-import qconnect_c
+import canned
+
 from qconnect_c import _core, exceptions as qexc
-from qconnect_c import session as qc_session
 
 KB = "2f1a3b4c-5d6e-4f70-8192-a3b4c5d6e7f8"
 ASSISTANT = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
@@ -48,67 +45,22 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-class _Raw:
-    def __init__(self, body):
-        self._body = body
-
-    def stream(self, **kwargs):
-        yield self._body
+_REPLY = canned.Reply(200, HEADERS, BODY)
 
 
 def boto_client(validation=True):
     """A botocore client answering every call from a before-send hook;
     returns (client, dict where the last request is stored)."""
-    client = botocore.session.Session().create_client(
-        "qconnect", region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        config=BotoConfig(parameter_validation=validation,
-                          retries={"total_max_attempts": 1}))
-    seen = {}
-
-    def before_send(request, **kwargs):
-        seen["request"] = request
-        return AWSResponse(request.url, 200, HEADERS, _Raw(BODY))
-
-    client.meta.events.register("before-send.qconnect", before_send)
-    return client, seen
+    return canned.boto_client(_REPLY, validation, ACCESS_KEY, SECRET_KEY)
 
 
 def qc_client(validation=True):
     """The public qconnect_c client (Session.client) whose core answers
     every call with the canned reply instead of using the network."""
-    real = _core.Client
-    canned = (200, "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items()), BODY)
-
-    class _CannedCore:
-        CoreError = _core.CoreError
-
-        @staticmethod
-        def Client(*args, **kwargs):
-            kwargs["canned_reply"] = canned
-            return real(*args, **kwargs)
-
-    saved = qc_session._core
-    qc_session._core = _CannedCore()
-    try:
-        return qconnect_c.Session(
-            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-            region_name="us-east-1").client(
-                "qconnect", config=qconnect_c.Config(
-                    parameter_validation=validation,
-                    retries={"total_max_attempts": 1}))
-    finally:
-        qc_session._core = saved
+    return canned.qc_client(_REPLY, validation, ACCESS_KEY, SECRET_KEY)
 
 
-def outcome(call):
-    """("ok", result without ResponseMetadata) or ("raise", class, message)."""
-    try:
-        result = call()
-    except Exception as e:  # noqa: BLE001 - the comparison is the point
-        return ("raise", type(e).__name__, str(e))
-    result.pop("ResponseMetadata", None)
-    return ("ok", result)
+outcome = canned.outcome
 
 
 def boto_request(seen):

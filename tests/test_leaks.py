@@ -16,9 +16,10 @@ import tracemalloc
 
 import pytest
 
+import canned
+
 import qconnect_c
 from qconnect_c import _core, exceptions as qexc
-from qconnect_c import session as qc_session
 
 KB = "2f1a3b4c-5d6e-4f70-8192-a3b4c5d6e7f8"
 OK_REPLY = (200, "x-amzn-RequestId: req-ok\r\nContent-Type: application/json\r\n",
@@ -48,28 +49,13 @@ def _isolated_env(monkeypatch, tmp_path):
 
 def public_client(reply=None, endpoint_url=None):
     """Session.client, its core answering with reply (no I/O) when given."""
-    real = _core.Client
-
-    class _CannedCore:
-        CoreError = _core.CoreError
-
-        @staticmethod
-        def Client(*args, **kwargs):
-            if reply is not None:
-                kwargs["canned_reply"] = reply
-            return real(*args, **kwargs)
-
-    saved = qc_session._core
-    qc_session._core = _CannedCore()
-    try:
-        return qconnect_c.Session(
-            aws_access_key_id="AKIDLEAKS", aws_secret_access_key="leak-secret",
-            aws_session_token="leak-token", region_name="us-east-1").client(
-                "qconnect", endpoint_url=endpoint_url,
-                config=qconnect_c.Config(retries={"total_max_attempts": 1},
-                                         connect_timeout=2, read_timeout=2))
-    finally:
-        qc_session._core = saved
+    session = qconnect_c.Session(
+        aws_access_key_id="AKIDLEAKS", aws_secret_access_key="leak-secret",
+        aws_session_token="leak-token", region_name="us-east-1")
+    return canned.session_client(
+        session, reply, endpoint_url=endpoint_url,
+        config=qconnect_c.Config(retries={"total_max_attempts": 1},
+                                 connect_timeout=2, read_timeout=2))
 
 
 def closed_port():

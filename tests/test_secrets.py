@@ -21,9 +21,10 @@ import warnings
 
 import pytest
 
+import canned
+
 import qconnect_c
 from qconnect_c import _core, exceptions as qexc
-from qconnect_c import session as qc_session
 
 ACCESS_KEY = "AKIDSECRETSTEST0001"
 SECRET_KEY = "qcSecret/DoNotLeak+Key0123456789abcdefXYZ"
@@ -88,22 +89,7 @@ def texts():
 
 
 def _canned_session_client(session, reply, **kwargs):
-    real = _core.Client
-
-    class _CannedCore:
-        CoreError = _core.CoreError
-
-        @staticmethod
-        def Client(*args, **kw):
-            kw["canned_reply"] = reply
-            return real(*args, **kw)
-
-    saved = qc_session._core
-    qc_session._core = _CannedCore()
-    try:
-        return session.client("qconnect", **kwargs)
-    finally:
-        qc_session._core = saved
+    return canned.session_client(session, reply, **kwargs)
 
 
 def _describe(obj):
