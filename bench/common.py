@@ -64,8 +64,10 @@ def reply_headers_text():
 
 
 def canned_reply():
-    """(status, headers text, body) for qconnect_c's canned transport."""
-    return (200, reply_headers_text(), REPLY_BODY)
+    """(status, headers text, body, record) for qconnect_c's canned
+    transport: record=False, as the benchmark never reads last_request()
+    (recording copies every request, which no real transport does)."""
+    return (200, reply_headers_text(), REPLY_BODY, False)
 
 
 def qc_client(endpoint_url, canned=False, **kw):

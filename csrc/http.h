@@ -119,6 +119,10 @@ int qc_canned_transport_new(long status, const char *headers_crlf,
                             qc_transport **out) QC_WARN_UNUSED;
 /* Copies the last request seen into out (caller cleans up out). */
 int qc_canned_transport_last_request(qc_transport *t, qc_http_request *out);
+/* record = 0: t keeps no copy of the requests it answers (no
+ * last_request; the per-call benchmark's setting); 1 (the default): it
+ * does. */
+void qc_canned_transport_set_record(qc_transport *t, int record);
 
 /* Sends req through t (t->vtable->send); see qc_transport_vtable. */
 int qc_transport_send(qc_transport *t, const qc_http_request *req,

@@ -670,17 +670,11 @@ static const qc_value *s_pair_value(const qc_value *v, size_t i)
     return out;
 }
 
-/* Writes a member name as a JSON key followed by ": ". Model names need
- * no escaping; they go out in one copy (others through the escaper). */
+/* Writes a member name as a JSON key followed by ": ". Model names go out
+ * as they are: tools/gen_model.py refuses a name that would need JSON
+ * escaping. */
 static int s_json_key(qc_buf *b, const char *name, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
-            int rc = qc_json_write_string(b, name, len);
-            return rc ? rc : qc_buf_append(b, ": ", 2);
-        }
-    }
     int rc = qc_buf_reserve(b, len + 4);
     if (rc)
         return rc;

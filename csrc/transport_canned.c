@@ -25,6 +25,7 @@ typedef struct s_canned {
     qc_headers headers;
     qc_buf body;
     pthread_mutex_t lock;
+    int record; /* keep a copy of each request (default) */
     int have_last;
     s_record last; /* guarded by lock */
 } s_canned;
@@ -143,12 +144,15 @@ static int s_send(qc_transport *base, const qc_http_request *req,
     s_canned *t = (s_canned *)base;
     if (!req || !resp)
         return qc_error_set(err, QC_ERR_INVALID_ARG, "missing request");
-    pthread_mutex_lock(&t->lock);
-    int rc = s_record_request(&t->last, req);
-    t->have_last = rc == QC_OK;
-    pthread_mutex_unlock(&t->lock);
-    if (rc)
-        return qc_error_set(err, rc, "could not copy the request");
+    int rc = QC_OK;
+    if (t->record) {
+        pthread_mutex_lock(&t->lock);
+        rc = s_record_request(&t->last, req);
+        t->have_last = rc == QC_OK;
+        pthread_mutex_unlock(&t->lock);
+        if (rc)
+            return qc_error_set(err, rc, "could not copy the request");
+    }
 
     resp->status = 0;
     qc_headers_clean_up(&resp->headers);
@@ -220,6 +224,7 @@ int qc_canned_transport_new(long status, const char *headers_crlf,
         return QC_ERR_NOMEM;
     t->base.vtable = &s_canned_vtable;
     t->status = status;
+    t->record = 1;
     qc_headers_init(&t->headers);
     qc_buf_init(&t->body, 0);
     s_record_init(&t->last);
@@ -235,6 +240,12 @@ int qc_canned_transport_new(long status, const char *headers_crlf,
     }
     *out = &t->base;
     return QC_OK;
+}
+
+void qc_canned_transport_set_record(qc_transport *base, int record)
+{
+    if (base && base->vtable == &s_canned_vtable)
+        ((s_canned *)base)->record = record != 0;
 }
 
 /* Copies the last request t saw into out (initialised here; the caller

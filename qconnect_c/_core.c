@@ -1388,11 +1388,14 @@ static int s_client_init(s_client *self, PyObject *args, PyObject *kwds)
         const char *headers;
         const char *body;
         Py_ssize_t body_len;
-        if (!PyArg_ParseTuple(canned, "lsy#", &status, &headers, &body,
-                              &body_len))
+        int record = 1;
+        if (!PyArg_ParseTuple(canned, "lsy#|p", &status, &headers, &body,
+                              &body_len, &record))
             return -1;
         int crc = qc_canned_transport_new(status, headers, body,
                                           (size_t)body_len, &o.transport);
+        if (crc == QC_OK && !record)
+            qc_canned_transport_set_record(o.transport, 0);
         if (crc == QC_ERR_INVALID_ARG) {
             PyErr_SetString(PyExc_ValueError,
                             "canned_reply: a header line has no name");

@@ -307,3 +307,26 @@ def test_unsigned_requests(clean_env):
         for req in reqs:
             names = {k.lower() for k, _ in req.headers}
             assert "authorization" not in names and "x-amz-date" not in names
+
+
+@pytest.mark.parametrize("record", [True, False])
+def test_canned_reply_records_requests_unless_told_not_to(clean_env, record):
+    """The canned transport (tests, the per-call benchmark) keeps a copy of
+    the last request for last_request() unless its reply says record=False;
+    the reply is the same either way."""
+    from qconnect_c import _core
+    ops = [api for _, api in _core.operations()]
+    body = b'{"importJob": {"importJobId": "j", "status": "COMPLETE"}}'
+    core = _core.Client("us-east-1", canned_reply=(
+        200, "Content-Type: application/json\r\n", body, record))
+    core.set_credentials("a", "b", None)
+    assert core.last_request() is None
+    out = core.call(ops.index("StartImportJob"),
+                    {"knowledgeBaseId": KB, "importJobType": "QUICK_RESPONSES",
+                     "uploadId": "u"})
+    assert out["importJob"] == {"importJobId": "j", "status": "COMPLETE"}
+    last = core.last_request()
+    if record:
+        assert last[0] == "POST" and last[1].endswith(f"/knowledgeBases/{KB}/importJobs")
+    else:
+        assert last is None

@@ -123,6 +123,13 @@ def check_ascii(name, what):
         fail("%s %r is not ASCII" % (what, name))
 
 
+def check_json_plain(name, what):
+    """Fails unless name goes into JSON as it is (serialize.c writes member
+    names as JSON keys without escaping)."""
+    if not name or any(c in '"\\' or ord(c) < 0x20 or ord(c) > 0x7E for c in name):
+        fail("%s %r needs JSON escaping" % (what, name))
+
+
 def flags_expr(flags):
     """Returns a C expression OR-ing the flag names, or None when empty."""
     return " | ".join(flags) if flags else None
@@ -255,6 +262,7 @@ def build(service):
                 fields.append(("first_required", str(pool.add(positions[r] for r in required))))
             for mn, ref in members.items():
                 check_ascii(mn, "member name")
+                check_json_plain(mn, "member name")
                 if len(mn) >= 0x10000:
                     fail("member name too long: %s" % mn)
                 if ref["shape"] not in index:
