@@ -1588,3 +1588,91 @@ QC_TEST(transport_put_file_progress_stop)
     qc_test_server_stop(srv);
     unlink(path);
 }
+
+/* ------------------------------------------------------------ direct mode */
+
+/* Sends each request of a sequence through t (one connection) and
+ * appends the bytes the server received to out. Returns 0 or -1. */
+static int s_wire_of(qc_transport *t, qc_test_server *srv, size_t *seen,
+                     qc_buf *out)
+{
+    static const struct {
+        const char *method, *path, *query, *body;
+    } seq[] = {
+        {"GET", "/a", NULL, NULL},
+        {"POST", "/b", NULL, "{}"},
+        {"GET", "/a", "q=1&r=%20", NULL},
+        {"DELETE", "/b", NULL, NULL},
+        {"HEAD", "/a", NULL, NULL},
+        {"POST", "/b", NULL, ""},
+        {"PUT", "/d", NULL, "pp"},
+        {"GET", "/a", NULL, "g"},
+        {"OPTIONS", "/o", NULL, NULL},
+        {"PATCH", "/", NULL, "x"},
+        {"GET", "", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+        qc_http_request req;
+        int bad =
+            s_req(&req, seq[i].method, qc_test_server_port(srv), seq[i].path,
+                  seq[i].query, seq[i].body,
+                  seq[i].body ? strlen(seq[i].body) : 0) ||
+            s_hdr(&req, "X-Empty", "") || s_hdr(&req, "X-Blank", "   ") ||
+            s_hdr(&req, "X-Semi;x", "") || s_hdr(&req, "X-Semi;y", "v") ||
+            s_hdr(&req, "X-Trail", "v;") || s_hdr(&req, "X-Pad", " v ") ||
+            (i % 2 && s_hdr(&req, "Accept", "*/*")) ||
+            (i % 3 == 1 && s_hdr(&req, "Content-Type", "text/plain")) ||
+            (i == 6 && s_hdr(&req, "Content-Length", "2")) ||
+            (i == 7 && s_hdr(&req, "accept-encoding", "gzip"));
+        qc_http_response resp;
+        qc_http_response_init(&resp);
+        qc_send_options so = s_opts(2000, 5000);
+        int rc = bad ? -1 : qc_transport_send(t, &req, &so, &resp, NULL);
+        qc_http_response_clean_up(&resp);
+        qc_http_request_clean_up(&req);
+        size_t len = 0;
+        char *all = qc_test_server_received(srv, &len);
+        if (rc != QC_OK || !all || len < *seen ||
+            qc_buf_append(out, all + *seen, len - *seen) != QC_OK) {
+            free(all);
+            return -1;
+        }
+        *seen = len;
+        free(all);
+    }
+    return 0;
+}
+
+/* Requests written directly (CONNECT_ONLY connection, curl_easy_send) put
+ * on the wire exactly the bytes curl's HTTP engine writes for them
+ * (QC_TRANSPORT_DIRECT=0), empty and blank header values, names with a
+ * semicolon, the request's own Accept, Content-Type, Content-Length and
+ * Accept-Encoding and a User-Agent option included. */
+QC_TEST(transport_direct_writes_what_the_engine_writes)
+{
+    qc_test_server *srv = qc_test_server_start(NULL);
+    QC_CHECK(srv != NULL);
+    qc_buf engine, direct;
+    qc_buf_init(&engine, 0);
+    qc_buf_init(&direct, 0);
+    size_t seen = 0;
+    qc_curl_transport_options o;
+    memset(&o, 0, sizeof(o));
+    o.max_connections = 1;
+    o.user_agent = "ua/1.0";
+    for (int mode = 0; mode < 2; mode++) {
+        setenv("QC_TRANSPORT_DIRECT", mode ? "1" : "0", 1);
+        qc_transport *t = NULL;
+        QC_CHECK_EQ_INT(qc_curl_transport_new(&o, &t, NULL), QC_OK);
+        size_t before = qc_test_server_connections(srv);
+        QC_CHECK(s_wire_of(t, srv, &seen, mode ? &direct : &engine) == 0);
+        QC_CHECK_EQ_INT(qc_test_server_connections(srv) - before, 1);
+        qc_transport_destroy(t);
+    }
+    unsetenv("QC_TRANSPORT_DIRECT");
+    QC_CHECK(engine.len > 0);
+    QC_CHECK_EQ_MEM(direct.data, direct.len, engine.data, engine.len);
+    qc_buf_clean_up(&engine);
+    qc_buf_clean_up(&direct);
+    qc_test_server_stop(srv);
+}
