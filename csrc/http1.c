@@ -342,6 +342,15 @@ static int s_read_lines(qc_h1_reader *r, const char *p, size_t n,
                                     "out of memory reading the response");
             return QC_OK;
         }
+        if (r->state != S_TRAILER) {
+            /* libcurl's bound on a reply's header bytes, all blocks. */
+            r->header_bytes += r->line.len + take;
+            if (r->header_bytes > QC_H1_MAX_HEADER_BYTES)
+                return qc_error_set(err, QC_ERR_CONNECTION_CLOSED,
+                                    "Too large response headers: %zu > %u",
+                                    r->header_bytes,
+                                    (unsigned)QC_H1_MAX_HEADER_BYTES);
+        }
         int rc;
         if (r->line.len) {
             if (qc_buf_append(&r->line, start, take - 1))

@@ -12,7 +12,8 @@
  * trailers read and dropped), Content-Length, or the end of the
  * connection; HEAD replies and 1xx/204/304 have none. Limits as
  * http.client's: 100 lines per header block (blank line included), 65536
- * bytes per line (CRLF included); the body stops at resp->body.limit.
+ * bytes per line (CRLF included), and libcurl's 300 KiB for all the
+ * header blocks of a reply; the body stops at resp->body.limit.
  */
 #ifndef QC_HTTP1_H
 #define QC_HTTP1_H
@@ -25,6 +26,7 @@
 
 #define QC_H1_MAX_HEADER_LINES 100
 #define QC_H1_MAX_LINE 65536
+#define QC_H1_MAX_HEADER_BYTES 307200 /* libcurl's: all header blocks */
 
 typedef struct qc_h1_reader {
     qc_http_response *resp; /* not owned */
@@ -36,6 +38,7 @@ typedef struct qc_h1_reader {
     int body_started;       /* the final header block ended */
     qc_buf line;            /* a line split across feeds */
     size_t block_lines;     /* lines of the current header block */
+    size_t header_bytes;    /* bytes of every header block so far */
     int have_pending;       /* the last stored header may be folded */
     int pending_bad;        /* that header was refused (CR or NUL) */
     qc_buf fold;            /* scratch for a folded header */

@@ -453,3 +453,28 @@ QC_TEST(http1_body_limit)
     QC_CHECK_EQ_INT(r.rc, QC_ERR_LIMIT);
     s_read_clean_up(&r);
 }
+
+/* libcurl's bound on the header bytes of a reply (300 KiB, every block
+ * counted), which the curl path applies: five 60000-byte headers pass,
+ * six fail. */
+QC_TEST(http1_header_bytes_limit)
+{
+    for (int n = 5; n <= 6; n++) {
+        qc_buf b;
+        qc_buf_init(&b, 0);
+        QC_CHECK(qc_buf_append_str(&b, "HTTP/1.1 100 Continue\r\n\r\n"
+                                       "HTTP/1.1 200 OK\r\n") == QC_OK);
+        for (int i = 0; i < n; i++) {
+            QC_CHECK(qc_buf_appendf(&b, "X-%d: ", i) == QC_OK);
+            for (int k = 0; k < 60000; k++)
+                QC_CHECK(qc_buf_append_byte(&b, 'a') == QC_OK);
+            QC_CHECK(qc_buf_append_str(&b, "\r\n") == QC_OK);
+        }
+        QC_CHECK(qc_buf_append_str(&b, "Content-Length: 0\r\n\r\n") == QC_OK);
+        s_read r;
+        s_run(b.data, b.len, 0, 0, 0, 0, &r);
+        QC_CHECK_EQ_INT(r.rc, n == 5 ? QC_OK : QC_ERR_CONNECTION_CLOSED);
+        s_read_clean_up(&r);
+        qc_buf_clean_up(&b);
+    }
+}
