@@ -19,6 +19,12 @@
  * AWSPreparedRequest, even for an empty body), and for those three only
  * when a body is sent, right after Accept-Encoding (http.client). curl's
  * Accept, Expect and form Content-Type are suppressed.
+ *
+ * Most requests do not go through curl's HTTP engine (see "direct mode"
+ * below): curl opens the connection only, and the request is written and
+ * the reply read (http1.c) here, with the same bytes, framing, timeouts
+ * and errors as the engine's. QC_TRANSPORT_DIRECT=0 in the environment of
+ * a transport's creation sends everything through the engine.
  */
 #include <curl/curl.h>
 #include <dlfcn.h>
@@ -1379,8 +1385,17 @@ static int s_raw_eligible(const s_curl_transport *t, const qc_http_request *req,
                strncasecmp(req->scheme.data, "http", 4) == 0;
     if (!https && !http)
         return 0;
-    if (proxy && !https)
-        return 0; /* absolute-form requests: the engine's */
+    if (proxy) {
+        /* Absolute-form requests (plain HTTP through a proxy) are the
+         * engine's; so are tunnels through anything but a plain HTTP
+         * proxy (https://, socks...: not tested in direct mode). */
+        if (!https)
+            return 0;
+        const char *sep = strstr(proxy, "://");
+        if (sep && !((size_t)(sep - proxy) == 4 &&
+                     strncasecmp(proxy, "http", 4) == 0))
+            return 0;
+    }
     if (req->host.len == 0)
         return 0;
     for (size_t i = 0; i < req->host.len; i++)
