@@ -1788,14 +1788,13 @@ static int s_raw_send(s_curl_transport *t, s_slot *s,
         size_t n = 0;
         s->errbuf[0] = '\0';
         CURLcode c = s_api.easy_send(s->easy, out, left, &n);
-        if (c == CURLE_OK) {
+        if (c == CURLE_OK && n) {
             out += n;
             left -= n;
-            if (n)
-                last_activity = s_now_ms();
+            last_activity = s_now_ms();
             continue;
         }
-        if (c != CURLE_AGAIN) {
+        if (c != CURLE_OK && c != CURLE_AGAIN) {
             rc = qc_error_set(err, QC_ERR_CONNECTION_CLOSED, "%s",
                               s_raw_detail(s, c));
             goto out;
