@@ -1659,6 +1659,22 @@ static int s_raw_connect(const s_curl_transport *t, s_slot *s, s_xfer *x,
     return QC_OK;
 }
 
+/* Calls should_abort when S_TICK_MS have passed since the last call
+ * (*last_abort_check). Returns QC_OK, or QC_ERR_INTERRUPTED with err
+ * set. */
+static int s_raw_abort_check(const qc_send_options *opts,
+                             int64_t *last_abort_check, int64_t now,
+                             qc_error *err)
+{
+    if (opts && opts->should_abort && now - *last_abort_check >= S_TICK_MS) {
+        *last_abort_check = now;
+        if (opts->should_abort(opts->abort_ctx))
+            return qc_error_set(err, QC_ERR_INTERRUPTED,
+                                "the transfer was interrupted");
+    }
+    return QC_OK;
+}
+
 /* One wait of the direct exchange: checks should_abort (every S_TICK_MS)
  * and the timeout running since *last_activity (limit ms, 0 for none;
  * while sending it is the send timeout, reported as a closed
@@ -1673,10 +1689,9 @@ static int s_raw_wait(const s_slot *s, short events,
     int64_t now = s_now_ms();
     *revents = 0;
     if (opts && opts->should_abort && now - *last_abort_check >= S_TICK_MS) {
-        *last_abort_check = now;
-        if (opts->should_abort(opts->abort_ctx))
-            return qc_error_set(err, QC_ERR_INTERRUPTED,
-                                "the transfer was interrupted");
+        int rc = s_raw_abort_check(opts, last_abort_check, now, err);
+        if (rc)
+            return rc;
         now = s_now_ms();
     }
     long wait = S_TICK_MS;
@@ -1792,6 +1807,11 @@ static int s_raw_send(s_curl_transport *t, s_slot *s,
             out += n;
             left -= n;
             last_activity = s_now_ms();
+            /* A socket that keeps taking bytes never waits: the abort
+             * check runs here too. */
+            if ((rc = s_raw_abort_check(opts, &last_abort_check,
+                                        last_activity, err)))
+                goto out;
             continue;
         }
         if (c != CURLE_OK && c != CURLE_AGAIN) {
@@ -1822,6 +1842,9 @@ static int s_raw_send(s_curl_transport *t, s_slot *s,
             goto out;
         if (got) {
             last_activity = s_now_ms();
+            if ((rc = s_raw_abort_check(opts, &last_abort_check,
+                                        last_activity, err)))
+                goto out;
             continue;
         }
         if (eof)
