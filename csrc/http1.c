@@ -162,15 +162,17 @@ static int s_status_line(qc_h1_reader *r, const char *p, size_t len,
     r->have_pending = 0;
     r->pending_bad = 0;
     r->state = S_HEADERS;
+    r->prev_header = 0;
     return QC_OK;
 }
 
-/* The blank line of a block: skips a 1xx reply, else picks how the body
- * is framed from the final headers. Returns QC_OK or an error. */
-static int s_end_block(qc_h1_reader *r, qc_error *err)
+/* The blank line of a block (or the end of the connection inside it,
+ * at_eof): skips a 1xx reply, else picks how the body is framed from the
+ * final headers. Returns QC_OK or an error. */
+static int s_end_block(qc_h1_reader *r, qc_error *err, int at_eof)
 {
     long status = r->resp->status;
-    if (status >= 100 && status <= 199) {
+    if (status >= 100 && status <= 199 && !at_eof) {
         r->state = S_STATUS;
         return QC_OK;
     }
@@ -231,7 +233,8 @@ static int s_header_line(qc_h1_reader *r, const char *p, size_t len,
                          qc_error *err)
 {
     int rc;
-    if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+    const char *colon = len ? memchr(p, ':', len) : NULL;
+    if (colon && len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
         /* As the curl callback: a status-like line starts the block
          * afresh. */
         qc_headers_clean_up(&r->resp->headers);
@@ -246,9 +249,13 @@ static int s_header_line(qc_h1_reader *r, const char *p, size_t len,
     if (len == 0) {
         if ((rc = s_end_pending(r, err)))
             return rc;
-        return s_end_block(r, err);
+        return s_end_block(r, err, 0);
     }
     if (p[0] == ' ' || p[0] == '\t') {
+        /* obs-fold; libcurl refuses one with no header line before it. */
+        if (!r->prev_header)
+            return qc_error_set(err, QC_ERR_CONNECTION_CLOSED,
+                                "a folded header line follows no header");
         size_t i = 0;
         while (i < len && (p[i] == ' ' || p[i] == '\t'))
             i++;
@@ -256,11 +263,15 @@ static int s_header_line(qc_h1_reader *r, const char *p, size_t len,
             return QC_OK;
         return s_fold(r, p + i, len - i, err);
     }
+    /* libcurl refuses a header line without a colon. */
+    if (!colon)
+        return qc_error_set(err, QC_ERR_CONNECTION_CLOSED,
+                            "a response header line has no colon");
+    r->prev_header = 1;
     if ((rc = s_end_pending(r, err)))
         return rc;
-    const char *colon = memchr(p, ':', len);
-    if (!colon || colon == p)
-        return QC_OK; /* not a header line: ignored */
+    if (colon == p)
+        return QC_OK; /* no name: not stored */
     size_t name_len = (size_t)(colon - p);
     size_t i = name_len + 1;
     while (i < len && (p[i] == ' ' || p[i] == '\t'))
@@ -283,6 +294,10 @@ static int s_line(qc_h1_reader *r, const char *p, size_t len, qc_error *err)
         if (len == 0) {
             r->state = S_DONE;
             r->done = 1;
+        } else if (p[0] != ' ' && p[0] != '\t' && !memchr(p, ':', len)) {
+            return qc_error_set(err, QC_ERR_HTTP,
+                                "a trailer line of the response has no "
+                                "colon");
         }
         return QC_OK;
     }
@@ -491,6 +506,16 @@ int qc_h1_reader_feed(qc_h1_reader *r, const char *p, size_t n, size_t *used,
 /* The connection ended (see http1.h). */
 int qc_h1_reader_eof(qc_h1_reader *r, qc_error *err)
 {
+    if (r->state == S_HEADERS) {
+        /* As libcurl: the end of the connection ends the header block
+         * (a partial last line is dropped) and the reply is what it
+         * holds, if its framing needs no more bytes. */
+        int rc = s_end_pending(r, err);
+        if (!rc)
+            rc = s_end_block(r, err, 1);
+        if (rc)
+            return rc;
+    }
     if (r->state == S_BODY_CLOSE) {
         r->state = S_DONE;
         r->done = 1;

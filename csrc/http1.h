@@ -7,10 +7,14 @@
  * It fills a qc_http_response as the transport's curl callbacks do: the
  * status of the final reply (1xx interim replies are skipped), the headers
  * of that reply in order (names and values as received, a value's leading
- * blanks dropped, obs-fold lines joined with one space, lines without a
- * colon ignored), and the body, framed by Transfer-Encoding: chunked (its
- * trailers read and dropped), Content-Length, or the end of the
- * connection; HEAD replies and 1xx/204/304 have none. Limits as
+ * blanks dropped, obs-fold lines joined with one space, a line without a
+ * name not stored; a line without a colon, or a fold with no header
+ * before it, fails as in libcurl), and the body, framed by
+ * Transfer-Encoding: chunked (its trailers read and dropped),
+ * Content-Length, or the end of the connection; HEAD replies and
+ * 1xx/204/304 have none. The end of the connection inside a header block
+ * ends it (libcurl's reading): the reply is complete if its framing
+ * needs no more bytes. Limits as
  * http.client's: 100 lines per header block (blank line included), 65536
  * bytes per line (CRLF included), and libcurl's 300 KiB for all the
  * header blocks of a reply; the body stops at resp->body.limit.
@@ -39,6 +43,7 @@ typedef struct qc_h1_reader {
     qc_buf line;            /* a line split across feeds */
     size_t block_lines;     /* lines of the current header block */
     size_t header_bytes;    /* bytes of every header block so far */
+    int prev_header;        /* a header line came in this block */
     int have_pending;       /* the last stored header may be folded */
     int pending_bad;        /* that header was refused (CR or NUL) */
     qc_buf fold;            /* scratch for a folded header */

@@ -253,12 +253,12 @@ QC_TEST(http1_interim_replies_skipped)
 
 /* The header rules of the transport's curl callback (see
  * transport_folded_header): folds joined with one space, a value's
- * leading blanks dropped and trailing ones kept, lines without a colon
- * (or starting with one) ignored. */
+ * leading blanks dropped and trailing ones kept, a line starting with a
+ * colon not stored. */
 QC_TEST(http1_header_rules)
 {
     const char *t = "HTTP/1.1 200 OK\r\nX-A: one\r\n  two\r\n\tthree\r\n"
-                    "X-B:  padded  \r\nno colon here\r\n: no name\r\n"
+                    "X-B:  padded  \r\n: no name\r\n"
                     "X-Empty:\r\n   \r\nContent-Length: 0\r\n\r\n";
     s_read r;
     s_run(t, strlen(t), 0, 0, 0, 0, &r);
@@ -269,6 +269,52 @@ QC_TEST(http1_header_rules)
     QC_CHECK_EQ_INT(r.resp.headers.len, 4);
     s_read_clean_up(&r);
     QC_CHECK(s_same_split(t, 0, 0));
+}
+
+/* libcurl refuses a header line without a colon, and a folded line with
+ * no header line before it in its block; a trailer line without a colon
+ * is refused as an invalid header. */
+QC_TEST(http1_lines_libcurl_refuses)
+{
+    static const char *bad[] = {
+        "HTTP/1.1 200 OK\r\nno colon\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-A: 1\r\nHTTP/1.1 201 C\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n fold first\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 100 Continue\r\nbad\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        s_read r;
+        s_run(bad[i], strlen(bad[i]), 0, 0, 1, 0, &r);
+        QC_CHECK_EQ_INT(r.rc, QC_ERR_CONNECTION_CLOSED);
+        s_read_clean_up(&r);
+    }
+    const char *tr = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "1\r\na\r\n0\r\nno colon\r\n\r\n";
+    s_read r;
+    s_run(tr, strlen(tr), 0, 0, 1, 0, &r);
+    QC_CHECK_EQ_INT(r.rc, QC_ERR_HTTP);
+    s_read_clean_up(&r);
+    /* A fold after a line without a name, or in the trailers, is fine;
+     * so is a "HTTP/" line with a colon (it starts the block afresh, as
+     * the curl callback does). */
+    static const char *good[] = {
+        "HTTP/1.1 200 OK\r\n: x\r\n fold\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "0\r\nT: 1\r\n fold\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-A: 1\r\nHTTP/1.1 201 C: x\r\n"
+        "Content-Length: 0\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        s_run(good[i], strlen(good[i]), 0, 0, 1, 0, &r);
+        QC_CHECK_EQ_INT(r.rc, QC_OK);
+        QC_CHECK(r.done);
+        s_read_clean_up(&r);
+    }
+    const char *restart = good[2];
+    s_run(restart, strlen(restart), 0, 0, 1, 0, &r);
+    QC_CHECK_EQ_INT(r.resp.headers.len, 1);
+    QC_CHECK_EQ_STR(r.resp.headers.items[0].name, "Content-Length");
+    s_read_clean_up(&r);
 }
 
 QC_TEST(http1_refused_header_values)
@@ -426,15 +472,48 @@ QC_TEST(http1_connection_ends_early)
 {
     static const char *cut[] = {
         "",
-        "HTTP/1.1 200 OK\r\nContent-Len",
+        "HTTP/1.1 200",
         "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
         "HTTP/1.1 100 Continue\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n",
     };
     for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
         s_read r;
         s_run(cut[i], strlen(cut[i]), 0, 0, 1, 0, &r);
         QC_CHECK_EQ_INT(r.rc, QC_ERR_CONNECTION_CLOSED);
         QC_CHECK(r.msg[0] != '\0');
+        s_read_clean_up(&r);
+    }
+}
+
+/* The end of the connection inside a header block ends it, as libcurl
+ * reads it: the reply is what came (a partial last line dropped) when
+ * its framing needs no more bytes. */
+QC_TEST(http1_connection_ends_in_the_headers)
+{
+    static const struct {
+        const char *text;
+        int head;
+        long status;
+        size_t headers;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\n", 0, 200, 0},
+        {"HTTP/1.1 200 OK\r\nContent-Len", 0, 200, 0},
+        {"HTTP/1.1 200 OK\r\nX-A: b\r", 0, 200, 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: b\r\n", 0, 200, 2},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", 1, 200, 1},
+        {"HTTP/1.1 100 Continue\r\n", 0, 100, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        s_read r;
+        s_run(cases[i].text, strlen(cases[i].text), 0, cases[i].head, 1, 0,
+              &r);
+        QC_CHECK_EQ_INT(r.rc, QC_OK);
+        QC_CHECK(r.done);
+        QC_CHECK_EQ_INT(r.resp.status, cases[i].status);
+        QC_CHECK_EQ_INT(r.resp.headers.len, cases[i].headers);
         s_read_clean_up(&r);
     }
 }
