@@ -1859,3 +1859,39 @@ QC_TEST(transport_direct_reads_what_the_engine_reads)
         qc_http_response_clean_up(&d);
     }
 }
+
+/* One pool slot serving direct requests and an upload (curl's engine) in
+ * turn: each switch closes the slot's connection and opens one of the
+ * other kind; every request succeeds. */
+QC_TEST(transport_direct_and_engine_share_a_slot)
+{
+    char path[64];
+    char *data = s_make_file(path, 1000);
+    QC_CHECK(data != NULL);
+    qc_test_server *srv = qc_test_server_start(NULL);
+    QC_CHECK(srv != NULL);
+    qc_transport *t = s_transport(1);
+    QC_CHECK(t != NULL);
+    int port = qc_test_server_port(srv);
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/up", port);
+    qc_http_response resp;
+    qc_http_response_init(&resp);
+    qc_send_options so = s_opts(2000, 5000);
+    for (int round = 0; round < 2; round++) {
+        QC_CHECK_EQ_INT(s_send_once(t, port, &resp, NULL), QC_OK);
+        QC_CHECK_EQ_INT(s_send_once(t, port, &resp, NULL), QC_OK);
+        QC_CHECK_EQ_INT(qc_transport_put_file(t, url, NULL, path, &so, &resp,
+                                              NULL, NULL, NULL),
+                        QC_OK);
+        QC_CHECK_EQ_INT(resp.status, 200);
+    }
+    QC_CHECK_EQ_INT(s_send_once(t, port, &resp, NULL), QC_OK);
+    QC_CHECK_EQ_INT(qc_test_server_requests(srv), 7);
+    QC_CHECK_EQ_INT(qc_test_server_connections(srv), 5);
+    qc_http_response_clean_up(&resp);
+    qc_transport_destroy(t);
+    qc_test_server_stop(srv);
+    unlink(path);
+    free(data);
+}
