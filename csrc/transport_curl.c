@@ -19,12 +19,19 @@
  * AWSPreparedRequest, even for an empty body), and for those three only
  * when a body is sent, right after Accept-Encoding (http.client). curl's
  * Accept, Expect and form Content-Type are suppressed.
+ *
+ * Most requests do not go through curl's HTTP engine (see "direct mode"
+ * below): curl opens the connection only, and the request is written and
+ * the reply read (http1.c) here, with the same bytes, framing, timeouts
+ * and errors as the engine's. QC_TRANSPORT_DIRECT=0 in the environment of
+ * a transport's creation sends everything through the engine.
  */
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +43,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "http1.h"
 
 #define S_BODY_CAP ((size_t)256 << 20)  /* largest response body kept */
 #define S_BODY_RESERVE ((size_t)16 << 20) /* largest pre-sizing by length */
@@ -76,6 +84,15 @@ typedef struct s_slot {
     struct curl_slist *hdrs_set; /* CURLOPT_HTTPHEADER as last set */
     struct curl_slist *nodes; /* the request's header list, slot-owned */
     size_t cap_nodes;
+    int engine_used;    /* curl's HTTP engine ran a transfer on the handle */
+    /* Direct mode (see s_raw_send): the handle holds a connection curl
+     * opened with CURLOPT_CONNECT_ONLY; requests and replies go through
+     * curl_easy_send / curl_easy_recv. */
+    int raw;
+    curl_socket_t raw_fd;
+    qc_buf raw_key;     /* scheme://host and proxy of that connection */
+    qc_buf raw_req;     /* the request's bytes */
+    qc_buf raw_rx;      /* receive scratch */
 } s_slot;
 
 typedef struct s_curl_transport {
@@ -97,6 +114,8 @@ typedef struct s_curl_transport {
     struct s_curl_transport *live_next; /* on s_live, under s_live_lock */
     struct s_curl_transport *live_prev;
     int forked; /* set in a forked child until the pool is rebuilt */
+    int raw_off; /* QC_TRANSPORT_DIRECT=0: every request through curl's
+                    HTTP engine */
 } s_curl_transport;
 
 /* The state of one transfer, shared with the curl callbacks. */
@@ -148,6 +167,8 @@ typedef struct s_curl_api {
     CURLSHcode (*share_setopt)(CURLSH *sh, CURLSHoption opt, ...);
     CURLSHcode (*share_cleanup)(CURLSH *sh);
     const char *(*share_strerror)(CURLSHcode code);
+    CURLcode (*easy_send)(CURL *e, const void *b, size_t n, size_t *sent);
+    CURLcode (*easy_recv)(CURL *e, void *b, size_t n, size_t *got);
     struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
     void (*slist_free_all)(struct curl_slist *l);
     CURLU *(*url)(void);
@@ -202,6 +223,8 @@ static void s_load(void)
     S_SYM(share_setopt, "curl_share_setopt");
     S_SYM(share_cleanup, "curl_share_cleanup");
     S_SYM(share_strerror, "curl_share_strerror");
+    S_SYM(easy_send, "curl_easy_send");
+    S_SYM(easy_recv, "curl_easy_recv");
     S_SYM(slist_append, "curl_slist_append");
     S_SYM(slist_free_all, "curl_slist_free_all");
     S_SYM(url, "curl_url");
@@ -293,6 +316,8 @@ static void s_slot_discard(s_slot *s)
     s->easy = NULL;
     s->multi = NULL;
     s->configured = 0;
+    s->engine_used = 0;
+    s->raw = 0;
 }
 
 /* Creates t's share object (DNS cache and TLS sessions of every slot);
@@ -462,6 +487,9 @@ static void s_pool_after_fork(s_curl_transport *t)
             s->multi = NULL;
             all_freed = 0;
         }
+        s->raw = 0; /* the direct connection, if any, went with them */
+        s->engine_used = 0;
+        s->configured = 0;
         s->n_socks = 0;
         s->fork_idle = 0;
         s->next_free = t->free_list;
@@ -528,6 +556,8 @@ static int s_slot_acquire(s_curl_transport *t, const qc_send_options *opts,
 
     if (!s->easy) {
         s->configured = 0;
+        s->raw = 0;
+        s->engine_used = 0;
         s->easy = s_api.easy_init();
         s->multi = s_api.multi_init();
         if (!s->easy || !s->multi) {
@@ -645,7 +675,8 @@ static int s_fold_pending(s_xfer *x, const char *more, size_t more_len)
         s_cb_fail(x, QC_ERR_NOMEM, "out of memory storing a response header");
         return 0;
     }
-    /* the list's text storage keeps the old text until clean-up */
+    /* Taken off the list (its text stays in the list's storage until
+     * the list is cleaned up) and added again. */
     h->len--;
     return s_store_header(x, b->data, name_len, b->data + name_len,
                           b->len - name_len);
@@ -1319,6 +1350,524 @@ static int s_method_expects_body(const char *m)
            strcmp(m, "OPTIONS") != 0;
 }
 
+/* ------------------------------------------------------------ direct mode */
+
+/* Ordinary requests skip curl's HTTP engine: curl opens the connection
+ * (name lookup, connect timeout, proxy CONNECT tunnel, TLS with the
+ * transport's verification options) with CURLOPT_CONNECT_ONLY, and the
+ * request is written with curl_easy_send, byte for byte what the engine
+ * writes, and the reply read with curl_easy_recv through http1.c. The
+ * engine stays for what this does not do: plain HTTP through a proxy
+ * (absolute-form requests), uploads from a file (put_file), and requests
+ * whose headers make the engine behave specially (Host, Expect,
+ * Transfer-Encoding, a HEAD with a body) or whose URL it would reject or
+ * rewrite. Timeouts, aborts and errors are those of s_run. */
+
+/* Returns 1 when c may appear in a host or URL written directly (curl
+ * would take the same text unchanged). */
+static int s_plain_url_byte(unsigned char c, int host)
+{
+    if (host)
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+               c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+    return c > 0x20 && c < 0x7f && c != '#';
+}
+
+/* Returns 1 when req can go out in direct mode (see above). */
+static int s_raw_eligible(const s_curl_transport *t, const qc_http_request *req,
+                          const char *proxy)
+{
+    if (t->raw_off)
+        return 0;
+    int https = req->scheme.len == 5 &&
+                strncasecmp(req->scheme.data, "https", 5) == 0;
+    int http = req->scheme.len == 4 &&
+               strncasecmp(req->scheme.data, "http", 4) == 0;
+    if (!https && !http)
+        return 0;
+    if (proxy) {
+        /* Absolute-form requests (plain HTTP through a proxy) are the
+         * engine's; so are tunnels through anything but a plain HTTP
+         * proxy (https://, socks...: not tested in direct mode). */
+        if (!https)
+            return 0;
+        const char *sep = strstr(proxy, "://");
+        if (sep && !((size_t)(sep - proxy) == 4 &&
+                     strncasecmp(proxy, "http", 4) == 0))
+            return 0;
+    }
+    if (req->host.len == 0)
+        return 0;
+    for (size_t i = 0; i < req->host.len; i++)
+        if (!s_plain_url_byte((unsigned char)req->host.data[i], 1))
+            return 0;
+    /* curl leaves the scheme's default port out of Host. */
+    const char *dflt = https ? ":443" : ":80";
+    size_t dl = strlen(dflt);
+    if (req->host.len > dl &&
+        memcmp(req->host.data + req->host.len - dl, dflt, dl) == 0)
+        return 0;
+    if (req->path.len && req->path.data[0] != '/')
+        return 0;
+    for (size_t i = 0; i < req->path.len; i++)
+        if (!s_plain_url_byte((unsigned char)req->path.data[i], 0))
+            return 0;
+    for (size_t i = 0; i < req->query.len; i++)
+        if (!s_plain_url_byte((unsigned char)req->query.data[i], 0))
+            return 0;
+    if (strcmp(req->method, "HEAD") == 0 && req->body.len)
+        return 0;
+    const qc_headers *h = &req->headers;
+    for (size_t i = 0; i < h->len; i++) {
+        const char *n = h->items[i].name;
+        size_t l = h->items[i].name_len;
+        if ((l == 4 && strncasecmp(n, "Host", 4) == 0) ||
+            (l == 6 && strncasecmp(n, "Expect", 6) == 0) ||
+            (l == 17 && strncasecmp(n, "Transfer-Encoding", 17) == 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* Returns 1 for the bytes curl's ISSPACE accepts. */
+static int s_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+           c == '\r';
+}
+
+/* Appends one of s_header_lines' lines (len bytes) to the request as
+ * curl writes a custom header: "name: value" when the value is not
+ * blank, "name;" as "name:", anything else (such as "Accept:", which
+ * only removes a header of curl's own) not at all. Returns QC_OK or
+ * QC_ERR_NOMEM. */
+static int s_raw_header(qc_buf *b, const char *line, size_t len)
+{
+    const char *colon = memchr(line, ':', len);
+    const char *end = line + len;
+    if (!colon) {
+        const char *semi = memchr(line, ';', len);
+        if (!semi || semi == line || semi + 1 != end)
+            return QC_OK;
+        if (qc_buf_append(b, line, (size_t)(semi - line)) ||
+            qc_buf_append(b, ":\r\n", 3))
+            return QC_ERR_NOMEM;
+        return QC_OK;
+    }
+    if (colon == line)
+        return QC_OK;
+    const char *v = colon + 1;
+    while (v < end && s_is_space(*v))
+        v++;
+    if (v == end)
+        return QC_OK;
+    if (qc_buf_append(b, line, len) || qc_buf_append(b, "\r\n", 2))
+        return QC_ERR_NOMEM;
+    return QC_OK;
+}
+
+/* Writes the whole request (line, Host, headers, body) into s->raw_req.
+ * Returns QC_OK or QC_ERR_NOMEM. */
+static int s_raw_build(const s_curl_transport *t, s_slot *s,
+                       const qc_http_request *req, int cl_where,
+                       int send_body)
+{
+    qc_buf *b = &s->raw_req;
+    size_t count = 0;
+    qc_buf_reset(b);
+    if (s_header_lines(t, &req->headers, cl_where, (long long)req->body.len,
+                       &s->line, &count))
+        return QC_ERR_NOMEM;
+    if (qc_buf_reserve(b, s->line.len + req->body.len + req->path.len +
+                              req->query.len + req->host.len + 64) ||
+        qc_buf_append_str(b, req->method) || qc_buf_append_byte(b, ' ') ||
+        (req->path.len ? qc_buf_append(b, req->path.data, req->path.len)
+                       : qc_buf_append_byte(b, '/')) ||
+        (req->query.len &&
+         (qc_buf_append_byte(b, '?') ||
+          qc_buf_append(b, req->query.data, req->query.len))) ||
+        qc_buf_append(b, " HTTP/1.1\r\nHost: ", 17) ||
+        qc_buf_append(b, req->host.data, req->host.len) ||
+        qc_buf_append(b, "\r\n", 2))
+        return QC_ERR_NOMEM;
+    const char *p = s->line.data;
+    for (size_t i = 0; i < count; i++) {
+        size_t l = strlen(p);
+        if (s_raw_header(b, p, l))
+            return QC_ERR_NOMEM;
+        p += l + 1;
+    }
+    if (qc_buf_append(b, "\r\n", 2) ||
+        (send_body && req->body.len &&
+         qc_buf_append(b, req->body.data, req->body.len)))
+        return QC_ERR_NOMEM;
+    return QC_OK;
+}
+
+/* Writes the connection key of a request (scheme://host, proxy) into
+ * out. Returns QC_OK or QC_ERR_NOMEM. */
+static int s_raw_key(const qc_http_request *req, const char *proxy,
+                     qc_buf *out)
+{
+    qc_buf_reset(out);
+    if (qc_buf_append(out, req->scheme.data, req->scheme.len) ||
+        qc_buf_append(out, "://", 3) ||
+        qc_buf_append(out, req->host.data, req->host.len) ||
+        qc_buf_append(out, "/\n", 2) ||
+        (proxy && qc_buf_append_str(out, proxy)))
+        return QC_ERR_NOMEM;
+    return QC_OK;
+}
+
+/* Returns 1 when the slot's idle direct connection still looks usable:
+ * nothing to read on it (a reply-less byte or the server's close means
+ * it is done; a TLS record that carries no data, such as a session
+ * ticket, is read and leaves it usable), as curl checks a cached
+ * connection before reusing it. */
+static int s_raw_alive(s_slot *s)
+{
+    for (int i = 0; i < 4; i++) {
+        struct pollfd pf = {s->raw_fd, POLLIN, 0};
+        int n = poll(&pf, 1, 0);
+        if (n == 0)
+            return 1;
+        if (n < 0)
+            return 0;
+        char b[64];
+        size_t got = 0;
+        CURLcode c = s_api.easy_recv(s->easy, b, sizeof(b), &got);
+        if (c != CURLE_AGAIN)
+            return 0;
+    }
+    return 0;
+}
+
+/* Gives the slot fresh curl handles (its connection, if any, closes).
+ * Returns QC_OK or QC_ERR_NOMEM with err set. */
+static int s_slot_renew(s_slot *s, qc_error *err)
+{
+    s_slot_discard(s);
+    s->easy = s_api.easy_init();
+    s->multi = s_api.multi_init();
+    if (!s->easy || !s->multi) {
+        s_slot_discard(s);
+        return qc_error_set(err, QC_ERR_NOMEM,
+                            "could not create a curl handle");
+    }
+    return QC_OK;
+}
+
+/* Opens the slot's direct connection for req: curl connects (through
+ * proxy when set) and stops. Returns QC_OK, or an error as s_run maps a
+ * failed connect, with err set. */
+static int s_raw_connect(const s_curl_transport *t, s_slot *s, s_xfer *x,
+                         const qc_http_request *req, const char *proxy,
+                         const qc_send_options *opts, qc_error *err)
+{
+    int rc;
+    if (s->raw || s->engine_used || !s->easy)
+        if ((rc = s_slot_renew(s, err)))
+            return rc;
+    CURL *e = s->easy;
+    CURLM *m = s->multi;
+    s->configured = 0;
+    s->errbuf[0] = '\0';
+    /* s->url is free here: the connect URL (scheme://host/) goes in it. */
+    qc_buf_reset(&s->url);
+    if (qc_buf_append(&s->url, req->scheme.data, req->scheme.len) ||
+        qc_buf_append(&s->url, "://", 3) ||
+        qc_buf_append(&s->url, req->host.data, req->host.len) ||
+        qc_buf_append_byte(&s->url, '/'))
+        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+    long ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms
+                                                   : 0;
+    CURLcode c = CURLE_OK;
+    s_api.easy_reset(e);
+#define S_SET(opt, val)                                                       \
+    do {                                                                      \
+        if (c == CURLE_OK)                                                    \
+            c = s_api.easy_setopt(e, opt, val);                                \
+    } while (0)
+    S_SET(CURLOPT_SHARE, t->share);
+    S_SET(CURLOPT_NOSIGNAL, 1L);
+    S_SET(CURLOPT_ERRORBUFFER, s->errbuf);
+    S_SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    S_SET(CURLOPT_PATH_AS_IS, 1L);
+    /* ALPN offers http/1.1 only: the connection must not become h2. */
+    S_SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    S_SET(CURLOPT_OPENSOCKETFUNCTION, s_on_open_socket);
+    S_SET(CURLOPT_OPENSOCKETDATA, s);
+    S_SET(CURLOPT_CLOSESOCKETFUNCTION, s_on_close_socket);
+    S_SET(CURLOPT_CLOSESOCKETDATA, s);
+    S_SET(CURLOPT_SSL_VERIFYPEER, t->verify_ssl ? 1L : 0L);
+    S_SET(CURLOPT_SSL_VERIFYHOST, t->verify_ssl ? 2L : 0L);
+    if (t->ca_bundle)
+        S_SET(CURLOPT_CAINFO, t->ca_bundle);
+    S_SET(CURLOPT_TCP_KEEPALIVE, t->tcp_keepalive ? 1L : 0L);
+    S_SET(CURLOPT_NOPROXY, "");
+    S_SET(CURLOPT_PROXY, proxy ? proxy : "");
+    S_SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    S_SET(CURLOPT_CONNECTTIMEOUT_MS, ms);
+    S_SET(CURLOPT_CONNECT_ONLY, 1L);
+    S_SET(CURLOPT_URL, s->url.data);
+#undef S_SET
+    if (c != CURLE_OK)
+        return qc_error_set(err, c == CURLE_OUT_OF_MEMORY ? QC_ERR_NOMEM
+                                                          : QC_ERR_HTTP,
+                            "curl set-up failed: %s", s_api.easy_strerror(c));
+    if (s_api.multi_add_handle(m, e) != CURLM_OK)
+        return qc_error_set(err, QC_ERR_HTTP, "curl_multi_add_handle failed");
+    int64_t last_abort_check = s_now_ms();
+    for (;;) {
+        int running = 0;
+        CURLMcode mc = s_api.multi_perform(m, &running);
+        if (mc != CURLM_OK)
+            return qc_error_set(err, mc == CURLM_OUT_OF_MEMORY ? QC_ERR_NOMEM
+                                                              : QC_ERR_HTTP,
+                                "curl_multi_perform: %s",
+                                s_api.multi_strerror(mc));
+        if (!running)
+            break;
+        int64_t now = s_now_ms();
+        if (opts && opts->should_abort &&
+            now - last_abort_check >= S_TICK_MS) {
+            last_abort_check = now;
+            if (opts->should_abort(opts->abort_ctx))
+                return qc_error_set(err, QC_ERR_INTERRUPTED,
+                                    "the transfer was interrupted");
+        }
+        mc = s_api.multi_poll(m, NULL, 0, S_TICK_MS, NULL);
+        if (mc != CURLM_OK)
+            return qc_error_set(err, QC_ERR_HTTP, "curl_multi_poll: %s",
+                                s_api.multi_strerror(mc));
+    }
+    CURLcode res = CURLE_FAILED_INIT;
+    int msgs = 0;
+    CURLMsg *msg;
+    while ((msg = s_api.multi_info_read(m, &msgs)) != NULL)
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == e)
+            res = msg->data.result;
+    if (res != CURLE_OK)
+        return s_map_error(res, x, s, proxy != NULL, err);
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (s_api.easy_getinfo(e, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+        fd == CURL_SOCKET_BAD)
+        return qc_error_set(err, QC_ERR_HTTP,
+                            "curl gave no socket for the connection");
+    s->raw_fd = fd;
+    s->raw = 1;
+    return QC_OK;
+}
+
+/* Calls should_abort when S_TICK_MS have passed since the last call
+ * (*last_abort_check). Returns QC_OK, or QC_ERR_INTERRUPTED with err
+ * set. */
+static int s_raw_abort_check(const qc_send_options *opts,
+                             int64_t *last_abort_check, int64_t now,
+                             qc_error *err)
+{
+    if (opts && opts->should_abort && now - *last_abort_check >= S_TICK_MS) {
+        *last_abort_check = now;
+        if (opts->should_abort(opts->abort_ctx))
+            return qc_error_set(err, QC_ERR_INTERRUPTED,
+                                "the transfer was interrupted");
+    }
+    return QC_OK;
+}
+
+/* One wait of the direct exchange: checks should_abort (every S_TICK_MS)
+ * and the timeout running since *last_activity (limit ms, 0 for none;
+ * while sending it is the send timeout, reported as a closed
+ * connection), then polls the socket for events for at most one tick.
+ * Returns QC_OK, or QC_ERR_INTERRUPTED / _READ_TIMEOUT /
+ * _CONNECTION_CLOSED with err set. *revents gets poll's answer. */
+static int s_raw_wait(const s_slot *s, short events,
+                      const qc_send_options *opts, int64_t *last_abort_check,
+                      int64_t last_activity, long limit, int sending,
+                      short *revents, qc_error *err)
+{
+    int64_t now = s_now_ms();
+    *revents = 0;
+    if (opts && opts->should_abort && now - *last_abort_check >= S_TICK_MS) {
+        int rc = s_raw_abort_check(opts, last_abort_check, now, err);
+        if (rc)
+            return rc;
+        now = s_now_ms();
+    }
+    long wait = S_TICK_MS;
+    if (limit > 0) {
+        int64_t left = last_activity + limit - now;
+        if (left <= 0) {
+            if (sending)
+                return qc_error_set(err, QC_ERR_CONNECTION_CLOSED,
+                                    "timed out sending the request body "
+                                    "(%ld ms without progress)",
+                                    limit);
+            return qc_error_set(err, QC_ERR_READ_TIMEOUT,
+                                "no data received for %ld ms", limit);
+        }
+        if (left < wait)
+            wait = (long)left;
+    }
+    struct pollfd pf = {s->raw_fd, events, 0};
+    if (poll(&pf, 1, (int)wait) > 0)
+        *revents = pf.revents;
+    return QC_OK;
+}
+
+/* Returns the message of a failed curl_easy_send / curl_easy_recv. */
+static const char *s_raw_detail(const s_slot *s, CURLcode c)
+{
+    return s->errbuf[0] ? s->errbuf : s_api.easy_strerror(c);
+}
+
+/* Reads what the connection has into the reader. Returns QC_OK (*eof
+ * set when the connection ended, *got when bytes came), CURLE_AGAIN
+ * reported as QC_OK with neither set, or an error with err set. */
+static int s_raw_read(s_slot *s, qc_h1_reader *r, int *got, int *eof,
+                      size_t *excess, qc_error *err)
+{
+    qc_buf *rx = &s->raw_rx;
+    *got = 0;
+    *eof = 0;
+    if (rx->cap < 16384 + 1 && qc_buf_reserve(rx, 16384))
+        return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    s->errbuf[0] = '\0';
+    CURLcode c = s_api.easy_recv(s->easy, rx->data, 16384, &n);
+    if (c == CURLE_AGAIN)
+        return QC_OK;
+    if (c != CURLE_OK)
+        return qc_error_set(err, QC_ERR_CONNECTION_CLOSED, "%s",
+                            s_raw_detail(s, c));
+    if (n == 0) {
+        *eof = 1;
+        return qc_h1_reader_eof(r, err);
+    }
+    *got = 1;
+    size_t used = 0;
+    int rc = qc_h1_reader_feed(r, rx->data, n, &used, err);
+    if (rc)
+        return rc;
+    *excess += n - used;
+    return QC_OK;
+}
+
+/* Sends req on the slot's direct connection (opened or reused) and reads
+ * the reply into resp. Returns as s_send; *broken is cleared when the
+ * connection may serve the next request. */
+static int s_raw_send(s_curl_transport *t, s_slot *s,
+                      const qc_http_request *req, const char *proxy,
+                      const qc_send_options *opts, s_xfer *x, int *broken,
+                      qc_error *err)
+{
+    const char *m = req->method;
+    int cl_where = s_method_expects_body(m) ? S_CL_LATE
+                   : req->body.len > 0      ? S_CL_EARLY
+                                            : S_CL_NONE;
+    int send_body = cl_where != S_CL_NONE;
+    int rc;
+    *broken = 1;
+    s->url_known = 0; /* url_set serves as scratch below */
+    if (s_raw_build(t, s, req, cl_where, send_body) ||
+        s_raw_key(req, proxy, &s->url_set))
+        return qc_error_set(err, QC_ERR_NOMEM,
+                            "out of memory building the request");
+    if (!(s->raw && s->raw_key.len == s->url_set.len &&
+          memcmp(s->raw_key.data, s->url_set.data, s->url_set.len) == 0 &&
+          s_raw_alive(s))) {
+        qc_buf_reset(&s->raw_key);
+        if ((rc = s_raw_connect(t, s, x, req, proxy, opts, err)))
+            return rc;
+        if (qc_buf_append(&s->raw_key, s->url_set.data, s->url_set.len))
+            return qc_error_set(err, QC_ERR_NOMEM, "out of memory");
+    }
+
+    qc_h1_reader r;
+    qc_h1_reader_init(&r, x->resp, strcmp(m, "HEAD") == 0);
+    long read_timeout = opts ? opts->read_timeout_ms : 0;
+    long send_timeout = opts ? opts->connect_timeout_ms : 0;
+    int64_t now = s_now_ms();
+    int64_t last_activity = now, last_abort_check = now;
+    size_t excess = 0;
+    int got = 0, eof = 0;
+    short ev = 0;
+    x->connected = 1;
+
+    /* The request, in as few writes as the socket takes. A reply that
+     * comes while it goes out is read as it comes. */
+    const char *out = s->raw_req.data;
+    size_t left = s->raw_req.len;
+    int body_out = send_body && req->body.len > 0;
+    while (left && !r.done) {
+        size_t n = 0;
+        s->errbuf[0] = '\0';
+        CURLcode c = s_api.easy_send(s->easy, out, left, &n);
+        if (c == CURLE_OK && n) {
+            out += n;
+            left -= n;
+            last_activity = s_now_ms();
+            /* A socket that keeps taking bytes never waits: the abort
+             * check runs here too. */
+            if ((rc = s_raw_abort_check(opts, &last_abort_check,
+                                        last_activity, err)))
+                goto out;
+            continue;
+        }
+        if (c != CURLE_OK && c != CURLE_AGAIN) {
+            rc = qc_error_set(err, QC_ERR_CONNECTION_CLOSED, "%s",
+                              s_raw_detail(s, c));
+            goto out;
+        }
+        if ((rc = s_raw_wait(s, POLLOUT | POLLIN, opts, &last_abort_check,
+                             last_activity,
+                             body_out ? send_timeout : read_timeout, body_out,
+                             &ev, err)))
+            goto out;
+        if (ev & POLLIN) {
+            if ((rc = s_raw_read(s, &r, &got, &eof, &excess, err)))
+                goto out;
+            if (got)
+                last_activity = s_now_ms();
+            if (eof)
+                break;
+        }
+    }
+    if (!r.done && left == 0)
+        last_activity = s_now_ms();
+    /* The reply: try to read before waiting (TLS may hold bytes the
+     * socket no longer shows). */
+    while (!r.done && !eof) {
+        if ((rc = s_raw_read(s, &r, &got, &eof, &excess, err)))
+            goto out;
+        if (got) {
+            last_activity = s_now_ms();
+            if ((rc = s_raw_abort_check(opts, &last_abort_check,
+                                        last_activity, err)))
+                goto out;
+            continue;
+        }
+        if (eof)
+            break;
+        if ((rc = s_raw_wait(s, POLLIN, opts, &last_abort_check,
+                             last_activity, read_timeout, 0, &ev, err)))
+            goto out;
+    }
+    if (!r.done) { /* not reached: the loop ends with done or an error */
+        rc = qc_error_set(err, QC_ERR_CONNECTION_CLOSED,
+                          "the connection was closed before the reply was "
+                          "complete");
+        goto out;
+    }
+    rc = QC_OK;
+    /* Reusable when the reply says so, came whole with nothing after it,
+     * and the request went out whole. */
+    *broken = !(r.keep_alive && !eof && excess == 0 && left == 0);
+out:
+    qc_h1_reader_clean_up(&r);
+    return rc;
+}
+
 /* The vtable send: see http.h. */
 static int s_send(qc_transport *base, const qc_http_request *req,
                   const qc_send_options *opts, qc_http_response *resp,
@@ -1344,13 +1893,22 @@ static int s_send(qc_transport *base, const qc_http_request *req,
     if (rc)
         goto out_no_slot;
 
+    const char *proxy = s_pick_proxy(t, req->scheme.data, req->scheme.len,
+                                     req->host.data, req->host.len);
+    if (s_raw_eligible(t, req, proxy)) {
+        rc = s_raw_send(t, s, req, proxy, opts, &x, &broken, err);
+        goto out;
+    }
+    /* curl's HTTP engine: a direct connection is closed first (the
+     * handle is still busy with it). */
+    if (s->raw && (rc = s_slot_renew(s, err)))
+        goto out;
+    s->engine_used = 1;
     qc_buf_reset(&s->url);
     if ((rc = qc_http_request_url(req, &s->url)) != QC_OK) {
         rc = qc_error_set(err, rc, "could not build the request URL");
         goto out;
     }
-    const char *proxy = s_pick_proxy(t, req->scheme.data, req->scheme.len,
-                                     req->host.data, req->host.len);
     if ((rc = s_setup_common(t, s, &x, s->url.data, s->url.len, proxy, opts,
                              err)))
         goto out;
@@ -1431,6 +1989,9 @@ static void s_destroy(qc_transport *base)
         qc_buf_clean_up(&t->slots[i].url);
         qc_buf_clean_up(&t->slots[i].url_set);
         qc_buf_clean_up(&t->slots[i].line);
+        qc_buf_clean_up(&t->slots[i].raw_key);
+        qc_buf_clean_up(&t->slots[i].raw_req);
+        qc_buf_clean_up(&t->slots[i].raw_rx);
         free(t->slots[i].nodes);
         free(t->slots[i].socks);
     }
@@ -1483,6 +2044,8 @@ int qc_curl_transport_new(const qc_curl_transport_options *opts,
         t->proxy_https = s_strdup_opt(opts->proxy_https, &failed);
         t->no_proxy = s_strdup_opt(opts->no_proxy, &failed);
     }
+    const char *direct = getenv("QC_TRANSPORT_DIRECT");
+    t->raw_off = direct && strcmp(direct, "0") == 0;
     t->n_slots = opts && opts->max_connections ? opts->max_connections : 10;
     t->slots = calloc(t->n_slots, sizeof(*t->slots));
     if (failed || !t->slots)
@@ -1493,6 +2056,9 @@ int qc_curl_transport_new(const qc_curl_transport_options *opts,
         qc_buf_init(&s->url, 0);
         qc_buf_init(&s->url_set, 0);
         qc_buf_init(&s->line, 0);
+        qc_buf_init(&s->raw_key, 0);
+        qc_buf_init(&s->raw_req, 0);
+        qc_buf_init(&s->raw_rx, 0);
         s->next_free = t->free_list;
         t->free_list = s;
     }
@@ -1595,6 +2161,9 @@ int qc_transport_put_file(qc_transport *base, const char *url,
 
     if ((rc = s_slot_acquire(t, opts, &s, err)))
         goto out_no_slot;
+    if (s->raw && (rc = s_slot_renew(s, err)))
+        goto out;
+    s->engine_used = 1;
     if ((rc = s_setup_common(t, s, &x, url, strlen(url), proxy, opts,
                              err)))
         goto out;

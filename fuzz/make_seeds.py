@@ -268,11 +268,40 @@ def header_seeds():
               field("wisdom.us-east-1.amazonaws.com:443") + block)
 
 
+def http1_seeds():
+    clear("http1")
+    replies = {
+        "length": (0, 0, b"HTTP/1.1 200 OK\r\nx-amzn-RequestId: r-1\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 2"
+                         b"\r\n\r\n{}"),
+        "chunked": (0, 3, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          b"5;ext=1\r\nhello\r\n1a\r\nabcdefghijklmnopqrstuvwxyz"
+                          b"\r\n0\r\nX-Trailer: t\r\n\r\n"),
+        "close": (2, 6, b"HTTP/1.0 200 OK\r\nX-A: b\r\n\r\nuntil the end"),
+        "continue": (0, 0, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 400 Bad "
+                           b"Request\r\nx-amzn-ErrorType: ValidationException\r\n"
+                           b"Content-Length: 0\r\n\r\n"),
+        "head": (1, 0, b"HTTP/1.1 200 OK\r\nContent-Length: 123\r\n\r\n"),
+        "folded": (0, 1, b"HTTP/1.1 200 OK\r\nX-Long: part one\r\n  part two\r\n"
+                         b"\tpart three\r\nno colon\r\nContent-Length: 0\r\n\r\n"),
+        "limit": (4, 9, b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" +
+                        b"z" * 100),
+        "many": (0, 0, b"HTTP/1.1 200 OK\r\n" +
+                       b"".join(b"X-Fill-%d: v\r\n" % i for i in range(101)) +
+                       b"\r\n"),
+        "bad-length": (2, 0, b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"),
+        "not-http": (2, 0, b"<html>\r\n"),
+    }
+    for name, (flags, step, reply) in replies.items():
+        write("http1", name, bytes([flags, step]) + reply)
+
+
 def main():
     parse_seeds()
     value_seeds()
     sigv4_seeds()
     endpoint_seeds()
+    http1_seeds()
     header_seeds()
     for t in sorted(os.listdir(CORPUS)):
         files = os.listdir(os.path.join(CORPUS, t))

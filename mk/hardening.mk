@@ -187,7 +187,7 @@ valgrind: valgrind-deps $(HVG_TESTS)
 # instrumentation + ASan + UBSan. Each run starts from the committed seeds
 # (fuzz/corpus/<name>/, replayed first) and grows a scratch corpus in
 # $(HARD)/fuzz/corpus/<name>/; crashes land in $(HARD)/fuzz/crashes/.
-FUZZ_TARGETS := parse error headers curl_headers sigv4 endpoint value
+FUZZ_TARGETS := parse error headers curl_headers http1 sigv4 endpoint value
 FUZZ_SECONDS ?= 60
 FUZZ_QUICK_SECONDS ?= 5
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -199,6 +199,7 @@ FUZZ_MAX_LEN_error := 16384
 FUZZ_MAX_LEN_value := 4096
 FUZZ_MAX_LEN_headers := 8192
 FUZZ_MAX_LEN_curl_headers := 16384
+FUZZ_MAX_LEN_http1 := 16384
 FUZZ_MAX_LEN_sigv4 := 4096
 FUZZ_MAX_LEN_endpoint := 600
 

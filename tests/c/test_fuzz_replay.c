@@ -26,6 +26,7 @@ static const char *s_replay_file = "";
 #include "../../fuzz/fuzz_endpoint.c"
 #include "../../fuzz/fuzz_error.c"
 #include "../../fuzz/fuzz_headers.c"
+#include "../../fuzz/fuzz_http1.c"
 #include "../../fuzz/fuzz_parse.c"
 #include "../../fuzz/fuzz_sigv4.c"
 #include "../../fuzz/fuzz_value.c"
@@ -115,6 +116,11 @@ QC_TEST(fuzz_replay_error)
 QC_TEST(fuzz_replay_headers)
 {
     QC_CHECK(s_replay("headers", qc_fuzz_headers) > 0);
+}
+
+QC_TEST(fuzz_replay_http1)
+{
+    QC_CHECK(s_replay("http1", qc_fuzz_http1) > 0);
 }
 
 QC_TEST(fuzz_replay_sigv4)

@@ -1628,3 +1628,310 @@ QC_TEST(transport_put_file_progress_stop)
     qc_test_server_stop(srv);
     unlink(path);
 }
+
+/* ------------------------------------------------------------ direct mode */
+
+/* Sends each request of a sequence through t (one connection) and
+ * appends the bytes the server received to out. Returns 0 or -1. */
+static int s_wire_of(qc_transport *t, qc_test_server *srv, size_t *seen,
+                     qc_buf *out)
+{
+    static const struct {
+        const char *method, *path, *query, *body;
+    } seq[] = {
+        {"GET", "/a", NULL, NULL},
+        {"POST", "/b", NULL, "{}"},
+        {"GET", "/a", "q=1&r=%20", NULL},
+        {"DELETE", "/b", NULL, NULL},
+        {"HEAD", "/a", NULL, NULL},
+        {"POST", "/b", NULL, ""},
+        {"PUT", "/d", NULL, "pp"},
+        {"GET", "/a", NULL, "g"},
+        {"OPTIONS", "/o", NULL, NULL},
+        {"PATCH", "/", NULL, "x"},
+        {"GET", "", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+        qc_http_request req;
+        int bad =
+            s_req(&req, seq[i].method, qc_test_server_port(srv), seq[i].path,
+                  seq[i].query, seq[i].body,
+                  seq[i].body ? strlen(seq[i].body) : 0) ||
+            s_hdr(&req, "X-Empty", "") || s_hdr(&req, "X-Blank", "   ") ||
+            s_hdr(&req, "X-Semi;x", "") || s_hdr(&req, "X-Semi;y", "v") ||
+            s_hdr(&req, "X-Trail", "v;") || s_hdr(&req, "X-Pad", " v ") ||
+            (i % 2 && s_hdr(&req, "Accept", "*/*")) ||
+            (i % 3 == 1 && s_hdr(&req, "Content-Type", "text/plain")) ||
+            (i == 6 && s_hdr(&req, "Content-Length", "2")) ||
+            (i == 7 && s_hdr(&req, "accept-encoding", "gzip"));
+        qc_http_response resp;
+        qc_http_response_init(&resp);
+        qc_send_options so = s_opts(2000, 5000);
+        int rc = bad ? -1 : qc_transport_send(t, &req, &so, &resp, NULL);
+        qc_http_response_clean_up(&resp);
+        qc_http_request_clean_up(&req);
+        size_t len = 0;
+        char *all = qc_test_server_received(srv, &len);
+        if (rc != QC_OK || !all || len < *seen ||
+            qc_buf_append(out, all + *seen, len - *seen) != QC_OK) {
+            free(all);
+            return -1;
+        }
+        *seen = len;
+        free(all);
+    }
+    return 0;
+}
+
+/* Requests written directly (CONNECT_ONLY connection, curl_easy_send) put
+ * on the wire exactly the bytes curl's HTTP engine writes for them
+ * (QC_TRANSPORT_DIRECT=0), empty and blank header values, names with a
+ * semicolon, the request's own Accept, Content-Type, Content-Length and
+ * Accept-Encoding and a User-Agent option included. */
+QC_TEST(transport_direct_writes_what_the_engine_writes)
+{
+    qc_test_server *srv = qc_test_server_start(NULL);
+    QC_CHECK(srv != NULL);
+    qc_buf engine, direct;
+    qc_buf_init(&engine, 0);
+    qc_buf_init(&direct, 0);
+    size_t seen = 0;
+    qc_curl_transport_options o;
+    memset(&o, 0, sizeof(o));
+    o.max_connections = 1;
+    o.user_agent = "ua/1.0";
+    for (int mode = 0; mode < 2; mode++) {
+        setenv("QC_TRANSPORT_DIRECT", mode ? "1" : "0", 1);
+        qc_transport *t = NULL;
+        QC_CHECK_EQ_INT(qc_curl_transport_new(&o, &t, NULL), QC_OK);
+        size_t before = qc_test_server_connections(srv);
+        QC_CHECK(s_wire_of(t, srv, &seen, mode ? &direct : &engine) == 0);
+        QC_CHECK_EQ_INT(qc_test_server_connections(srv) - before, 1);
+        qc_transport_destroy(t);
+    }
+    unsetenv("QC_TRANSPORT_DIRECT");
+    QC_CHECK(engine.len > 0);
+    QC_CHECK_EQ_MEM(direct.data, direct.len, engine.data, engine.len);
+    qc_buf_clean_up(&engine);
+    qc_buf_clean_up(&direct);
+    qc_test_server_stop(srv);
+}
+
+/* A one-connection server for s_reply_outcome: reads one request head,
+ * sends the reply bytes given, then closes. */
+typedef struct s_raw_srv {
+    int lfd;
+    const char *reply;
+    size_t reply_len;
+} s_raw_srv;
+
+static void *s_raw_srv_main(void *arg)
+{
+    s_raw_srv *r = arg;
+    int fd = accept(r->lfd, NULL, NULL);
+    if (fd < 0)
+        return NULL;
+    char buf[4096];
+    size_t have = 0;
+    while (have < sizeof(buf) - 1) {
+        ssize_t n = recv(fd, buf + have, sizeof(buf) - 1 - have, 0);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        buf[have] = '\0';
+        if (strstr(buf, "\r\n\r\n"))
+            break;
+    }
+    size_t off = 0;
+    while (off < r->reply_len) {
+        ssize_t n = send(fd, r->reply + off, r->reply_len - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    shutdown(fd, SHUT_WR);
+    while (recv(fd, buf, sizeof(buf), 0) > 0) {
+    }
+    close(fd);
+    return NULL;
+}
+
+/* Sends one GET (HEAD when head is set) answered by reply (then a close)
+ * through a transport of the given mode; returns the send result and
+ * fills resp. */
+static int s_reply_outcome(const char *reply, size_t reply_len, int direct,
+                           int head, qc_http_response *resp)
+{
+    s_raw_srv r = {-1, reply, reply_len};
+    r.lfd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    if (r.lfd < 0 || bind(r.lfd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        listen(r.lfd, 4) != 0 ||
+        getsockname(r.lfd, (struct sockaddr *)&a, &len) != 0)
+        return -1;
+    pthread_t th;
+    if (pthread_create(&th, NULL, s_raw_srv_main, &r) != 0)
+        return -1;
+    setenv("QC_TRANSPORT_DIRECT", direct ? "1" : "0", 1);
+    qc_transport *t = s_transport(1);
+    unsetenv("QC_TRANSPORT_DIRECT");
+    int rc = -1;
+    qc_http_request req;
+    if (t && s_req(&req, head ? "HEAD" : "GET", ntohs(a.sin_port), "/", NULL,
+                   NULL, 0) == 0) {
+        qc_send_options so = s_opts(2000, 5000);
+        rc = qc_transport_send(t, &req, &so, resp, NULL);
+        qc_http_request_clean_up(&req);
+    }
+    qc_transport_destroy(t);
+    pthread_join(th, NULL);
+    close(r.lfd);
+    return rc;
+}
+
+/* Replies well and badly formed read the same through curl's engine and
+ * in direct mode: the same result code, and for a reply taken the same
+ * status, headers and body (framings, interim replies, folds, lines
+ * without a colon, bad lengths and chunks, replies cut anywhere). */
+QC_TEST(transport_direct_reads_what_the_engine_reads)
+{
+    static const struct {
+        const char *reply;
+        int head;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-A: b\r\n\r\nok", 0},
+        {"HTTP/1.1 200 OK\r\nX-A: b\r\n\r\nuntil the close", 0},
+        {"HTTP/1.0 200 OK\r\nX-A: b\r\n\r\nten", 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n",
+         0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+         "Content-Length: 1\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+         0},
+        {"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\n"
+         "Content-Length: 1\r\n\r\nx",
+         0},
+        {"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", 0},
+        {"HTTP/1.1 304 Not Modified\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 1},
+        {"HTTP/1.1 200 OK\r\nX-F: a\r\n b\r\n"
+         "Content-Length: 0\r\n\r\n",
+         0},
+        {"HTTP/1.1 200 OK\r\nbad line\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\n: no name\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nX-A: 1\r\nHTTP/1.1 201 C\r\nX-B: 2\r\n"
+         "Content-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\nContent-Length: 1\n\nz", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 3\r\n\r\n"
+         "abcde",
+         0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "3\r\nabcX\r\n0\r\n\r\n",
+         0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab",
+         0},
+        {"HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Len", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-A: b\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nX-A: b\r\n", 0},
+        {"HTTP/1.1 200 OK\r\n", 0},
+        {"HTTP/1.1 200 OK", 0},
+        {"HTTP/1.1 200 OK\r\nX-A: b\r", 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n", 0},
+        {"HTTP/1.1 100 Continue\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nHTTP/1.1 201 C: x\r\nX-B: 2\r\n"
+         "Content-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\n bad fold first\r\n"
+         "Content-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 100 Continue\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", 1},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "1\r\na\r\n0\r\nno colon trailer\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "1\r\na\r\n0\r\nT: 1\r\n fold\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "1\r\na\r\n0\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "1\r\na\r\n0\r\nT: 1\r\n", 0},
+        {"HTTP/1.1 100 Continue\r\nbad\r\n\r\nHTTP/1.1 200 OK\r\n"
+         "Content-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nX-A: 1\r\n\t\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\n: x\r\n fold\r\nContent-Length: 0\r\n\r\n", 0},
+        {"", 0},
+        {"<html>not http</html>\r\n\r\n", 0},
+        {"HTTP/1.1 abc OK\r\n\r\n", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        qc_http_response e, d;
+        qc_http_response_init(&e);
+        qc_http_response_init(&d);
+        const char *rp = cases[i].reply;
+        int rc_e = s_reply_outcome(rp, strlen(rp), 0, cases[i].head, &e);
+        int rc_d = s_reply_outcome(rp, strlen(rp), 1, cases[i].head, &d);
+        if (rc_e != rc_d)
+            fprintf(stderr, "    case %zu: engine %d, direct %d\n", i, rc_e,
+                    rc_d);
+        QC_CHECK_EQ_INT(rc_d, rc_e);
+        if (rc_e == QC_OK) {
+            QC_CHECK_EQ_INT(d.status, e.status);
+            QC_CHECK_EQ_INT(d.body.len, e.body.len);
+            if (e.body.len)
+                QC_CHECK_EQ_MEM(d.body.data, d.body.len, e.body.data,
+                                e.body.len);
+            QC_CHECK_EQ_INT(d.headers.len, e.headers.len);
+            for (size_t k = 0; k < e.headers.len; k++) {
+                QC_CHECK_EQ_STR(d.headers.items[k].name,
+                                e.headers.items[k].name);
+                QC_CHECK_EQ_STR(d.headers.items[k].value,
+                                e.headers.items[k].value);
+            }
+        }
+        qc_http_response_clean_up(&e);
+        qc_http_response_clean_up(&d);
+    }
+}
+
+/* One pool slot serving direct requests and an upload (curl's engine) in
+ * turn: each switch closes the slot's connection and opens one of the
+ * other kind; every request succeeds. */
+QC_TEST(transport_direct_and_engine_share_a_slot)
+{
+    char path[64];
+    char *data = s_make_file(path, 1000);
+    QC_CHECK(data != NULL);
+    qc_test_server *srv = qc_test_server_start(NULL);
+    QC_CHECK(srv != NULL);
+    qc_transport *t = s_transport(1);
+    QC_CHECK(t != NULL);
+    int port = qc_test_server_port(srv);
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/up", port);
+    qc_http_response resp;
+    qc_http_response_init(&resp);
+    qc_send_options so = s_opts(2000, 5000);
+    for (int round = 0; round < 2; round++) {
+        QC_CHECK_EQ_INT(s_send_once(t, port, &resp, NULL), QC_OK);
+        QC_CHECK_EQ_INT(s_send_once(t, port, &resp, NULL), QC_OK);
+        QC_CHECK_EQ_INT(qc_transport_put_file(t, url, NULL, path, &so, &resp,
+                                              NULL, NULL, NULL),
+                        QC_OK);
+        QC_CHECK_EQ_INT(resp.status, 200);
+    }
+    QC_CHECK_EQ_INT(s_send_once(t, port, &resp, NULL), QC_OK);
+    QC_CHECK_EQ_INT(qc_test_server_requests(srv), 7);
+    QC_CHECK_EQ_INT(qc_test_server_connections(srv), 5);
+    qc_http_response_clean_up(&resp);
+    qc_transport_destroy(t);
+    qc_test_server_stop(srv);
+    unlink(path);
+    free(data);
+}
