@@ -20,14 +20,14 @@ WORKER = os.path.join(HERE, "worker.py")
 # "*": from whichever function calls it (the pipeline's internal structure,
 # e.g. a per-attempt helper, may change without touching this table).
 STAGES = [
-    ("binding: kwargs -> qc_value", "s_to_value", "s_client_call"),
+    ("binding: kwargs -> qc_value", "s_to_value", "s_method_vectorcall"),
     ("core: validate", "qc_validate", "*"),
     ("core: serialize (JSON body, URI)", "qc_serialize", "*"),
     ("core: uuid4 x2 (random pool)", "s_uuid4", "*"),
     ("core: SigV4 sign", "qc_sigv4_sign_request_keyed", "*"),
     ("core: canned transport (copies)", "qc_transport_send", "*"),
     ("core: parse reply (JSON -> tree)", "qc_parse_response", "*"),
-    ("binding: qc_value -> dict/datetime", "s_from_value", "s_client_call"),
+    ("binding: qc_value -> dict/datetime", "s_from_value", "s_run_call"),
 ]
 
 # Functions whose inclusive cost is reported as a cross-cutting figure.
@@ -145,11 +145,11 @@ def _edge_cost(edges, callee, caller):
 
 def _callgrind_loop(python, calls, out):
     """Runs the canned-core loop of `calls` calls under callgrind,
-    collecting only inside the binding's Client.call (s_client_call);
-    returns parse_callgrind's tuple."""
+    collecting only inside the public method's C call
+    (s_method_vectorcall); returns parse_callgrind's tuple."""
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-           "--collect-atstart=no", "--toggle-collect=s_client_call",
-           python, WORKER, "profile", "--impl", "qc-core",
+           "--collect-atstart=no", "--toggle-collect=s_method_vectorcall",
+           python, WORKER, "profile", "--impl", "qc",
            "--calls", str(calls)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if r.returncode != 0:
@@ -172,8 +172,8 @@ def _minus(big, small):
 
 def callgrind_breakdown(python, calls, workdir=None):
     """Runs the canned-core loop under callgrind twice, with `calls` and
-    with a fifth of them, collecting only inside the binding's Client.call
-    (s_client_call), and takes the difference: the steady cost of a call,
+    with a fifth of them, collecting only inside the public method's C call
+    (s_method_vectorcall), and takes the difference: the steady cost of a call,
     without what only the first calls pay (the lazy loading of libcrypto
     and of the tzinfo factories, the caches filling). Returns a dict: Ir
     per call in total and per stage, top functions by self cost, cost by
@@ -277,7 +277,7 @@ PERF_STAGES = [
 
 def perf_stages(python, seconds, workdir=None):
     """Samples the canned one-thread loop with perf (DWARF call graphs) and
-    returns each stage's share of the binding call (s_client_call), in
+    returns each stage's share of the method call (s_method_vectorcall), in
     native time, plus the loop's split by library."""
     tmp = workdir or tempfile.mkdtemp(prefix="qc-bench-perf-")
     data = os.path.join(tmp, "perf-canned-dwarf.data")
@@ -297,7 +297,7 @@ def perf_stages(python, seconds, workdir=None):
         if m:
             name = m.group(3)
             children.setdefault(name, float(m.group(1)) / 100)
-    base = children.get("s_client_call")
+    base = children.get("s_method_vectorcall")
     libs = collections.Counter()
     rep2 = subprocess.run(
         ["perf", "report", "-i", data, "--stdio", "--no-children", "--sort",
@@ -310,7 +310,7 @@ def perf_stages(python, seconds, workdir=None):
     if workdir is None:
         shutil.rmtree(tmp, ignore_errors=True)
     if not base:
-        raise RuntimeError("perf saw no s_client_call (no symbols?)")
+        raise RuntimeError("perf saw no s_method_vectorcall (no symbols?)")
     stages = []
     for label, fns in PERF_STAGES:
         fns = (fns,) if isinstance(fns, str) else fns
@@ -353,7 +353,7 @@ def callgrind_transport(python, floor, req_file, url, seconds, workdir=None):
             raise RuntimeError("callgrind failed: " + r.stderr[-2000:])
     _, _, _, qe = parse_callgrind(qc_out)
     _, _, _, fe = parse_callgrind(fl_out)
-    n, call_ir = _count_calls(qe, "s_client_call")
+    n, call_ir = _count_calls(qe, "s_method_vectorcall")
     _, send_ir = _count_calls(qe, "qc_transport_send")
     fn, perform_ir = _count_calls(fe, "curl_easy_perform")
     if workdir is None:
