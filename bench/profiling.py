@@ -26,7 +26,7 @@ STAGES = [
     ("core: uuid4 x2 (random pool)", "s_uuid4", "*"),
     ("core: SigV4 sign", "qc_sigv4_sign_request_keyed", "*"),
     ("core: canned transport (copies)", "qc_transport_send", "*"),
-    ("core: parse reply (JSON -> tree)", "qc_parse_response", "*"),
+    ("core: parse reply (JSON -> result)", "qc_parse_response_depth", "*"),
     ("binding: qc_value -> dict/datetime", "s_from_value", "s_run_call"),
 ]
 
@@ -269,7 +269,7 @@ PERF_STAGES = [
     ("core: SigV4 sign", ("qc_sigv4_sign_request_keyed", "s_sign_request")),
     # qc_transport_send tail-calls the vtable's send (the canned s_send).
     ("core: canned transport (copies)", ("qc_transport_send", "s_send")),
-    ("core: parse reply (JSON -> tree)", "qc_parse_response"),
+    ("core: parse reply (JSON -> result)", "qc_parse_response_depth"),
     ("binding: qc_value -> dict/datetime", "s_from_value"),
     ("  of which dict keys (PyUnicode from C)", "s_key_from"),
 ]
