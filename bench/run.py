@@ -567,7 +567,7 @@ def render(r):
     if tr:
         L.append("")
         L.append(
-            f"One end-to-end call (callgrind): qconnect_c's binding call "
+            f"One end-to-end call (callgrind): qconnect_c's method call "
             f"{tr['qc_binding_call_ir'] / 1000:.0f}k instructions, of which "
             f"transport {tr['qc_transport_send_ir'] / 1000:.0f}k; the floor's "
             f"curl_easy_perform {tr['floor_curl_easy_perform_ir'] / 1000:.0f}k."
