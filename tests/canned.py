@@ -3,6 +3,8 @@ botocore through a before-send hook, qconnect_c through its core's canned
 transport (the session's core construction is intercepted). Shared by the
 tests that compare the two clients on given replies."""
 
+import os
+
 import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config as BotoConfig
@@ -13,6 +15,18 @@ from qconnect_c import session as qc_session
 
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "canned/Reply+Secret0123456789abcdefEXAMPLE"
+
+
+def isolate_aws_env(monkeypatch, tmp_path):
+    """No AWS settings from the environment or ~/.aws for either client
+    (for an autouse fixture: monkeypatch undoes it after the test)."""
+    for k in list(os.environ):
+        if k.startswith("AWS_"):
+            monkeypatch.delenv(k)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "creds"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 class _Raw:

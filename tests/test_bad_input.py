@@ -33,16 +33,7 @@ BIG = 10 << 20  # 10 MiB
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    """No AWS settings from the environment or ~/.aws for either client."""
-    import os
-
-    for k in list(os.environ):
-        if k.startswith("AWS_"):
-            monkeypatch.delenv(k)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "creds"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    canned.isolate_aws_env(monkeypatch, tmp_path)
 
 
 _REPLY = canned.Reply(200, HEADERS, BODY)

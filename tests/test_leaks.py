@@ -38,13 +38,7 @@ TRANSPORT_EVERY = 200  # one transport error per this many calls
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    for k in list(os.environ):
-        if k.startswith("AWS_"):
-            monkeypatch.delenv(k)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "creds"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    canned.isolate_aws_env(monkeypatch, tmp_path)
 
 
 def public_client(reply=None, endpoint_url=None):

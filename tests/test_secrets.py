@@ -12,7 +12,6 @@ block the core frees for them; see docs/hardening.md.)
 
 import io
 import logging
-import os
 import pickle
 import socket
 import traceback
@@ -48,13 +47,7 @@ NEEDLES = _forms(SECRET_KEY) | _forms(SESSION_TOKEN)
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    for k in list(os.environ):
-        if k.startswith("AWS_"):
-            monkeypatch.delenv(k)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "creds"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    canned.isolate_aws_env(monkeypatch, tmp_path)
 
 
 class _Collector(logging.Handler):
